@@ -1,0 +1,73 @@
+/**
+ * The data that flows through Lookout's core: documents in, answers out.
+ * Nothing here knows about Discord, the console or the file system.
+ */
+
+/** Citation metadata of one document; only `title` is always present. */
+export interface DocumentMeta {
+  title: string;
+  outlet?: string;
+  author?: string;
+  /** As written in the metadata, e.g. "2024-03-06". */
+  date?: string;
+  url?: string;
+}
+
+/** One corpus document as loaded: its text is never modified. */
+export interface SourceDocument {
+  /** Path relative to the corpus folder, with forward slashes, e.g. "000_c0686f1146004472.txt". */
+  id: string;
+  text: string;
+  meta: DocumentMeta;
+  /** Size of the file in bytes. */
+  bytes: number;
+}
+
+/** Where a sentence stands in its document, for citations. */
+export interface Location {
+  /** 1-based line of the document where the sentence starts. */
+  line: number;
+  /** 1-based index of the sentence among the document's answerable sentences. */
+  sentence: number;
+  /** How many answerable sentences the document has. */
+  sentences: number;
+}
+
+export interface Citation {
+  documentId: string;
+  meta: DocumentMeta;
+  location: Location;
+}
+
+/** One ranked excerpt of an answer. */
+export interface Excerpt {
+  /** The sentence as it stands in the document (whitespace collapsed). */
+  text: string;
+  score: number;
+  /** The first citation is the sentence's own document; further ones are near-identical sentences elsewhere ("also in …"). */
+  citations: Citation[];
+  /** Character ranges [start, end) of `text` that matched a question term, for highlighting. */
+  highlights: Array<[number, number]>;
+  /** Neighbouring sentences of the same document, for "show context". */
+  context: { before: string[]; after: string[] };
+}
+
+export type DeclineReason =
+  | "empty" // nothing to search for (blank, or only stop words)
+  | "too-long" // the question exceeds the configured limit
+  | "no-match"; // the corpus does not answer it
+
+export interface Answer {
+  question: string;
+  answered: boolean;
+  /** Why the question was declined; absent when answered. */
+  reason?: DeclineReason;
+  /** Ranked excerpts, best first; empty when declined. All of them, callers page through. */
+  excerpts: Excerpt[];
+}
+
+/** A document that could not be used, and why (shown to moderators, logged). */
+export interface SkippedFile {
+  id: string;
+  reason: string;
+}
