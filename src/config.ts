@@ -1,0 +1,166 @@
+/**
+ * Settings: environment variables → typed, validated `Config`.
+ * This is the only module that reads `process.env` (and the optional `.env` file).
+ * Every variable is documented in `.env.example` at the repository root.
+ */
+import { config as parseDotenv } from "dotenv";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  /** DISCORD_TOKEN: the bot token. Undefined → no Discord bot; the console chat starts instead. */
+  discordToken: string | undefined;
+  /** DISCORD_APPLICATION_ID: used by `npm run register`; when unset it is fetched with GET /applications/@me. */
+  discordApplicationId: string | undefined;
+  /** DISCORD_GUILD_ID: register commands in this guild only (instant); unset → global registration. */
+  discordGuildId: string | undefined;
+  /** DISCORD_API_URL: REST base URL without the version, e.g. "https://discord.com/api" (the default when unset). */
+  discordApiUrl: string | undefined;
+  /** ASK_CHANNEL_IDS: channels where every message is taken as a question (needs the Message Content intent). */
+  askChannelIds: readonly string[];
+  /** MODERATOR_ROLE_IDS: roles allowed to run /refresh besides members with Manage Server. */
+  moderatorRoleIds: readonly string[];
+  /** COOLDOWN_SECONDS: per-user pause between questions; 0 disables it. */
+  cooldownSeconds: number;
+  /** LOG_LEVEL: pino level. */
+  logLevel: LogLevel;
+  /** CORPUS_DIR: folder of the documents. */
+  corpusDir: string;
+  /** MAX_FILE_BYTES: larger corpus files are skipped. */
+  maxFileBytes: number;
+  /** MAX_QUESTION_CHARS: longer questions are declined. */
+  maxQuestionChars: number;
+}
+
+/** Defaults, in one place. */
+export const CONFIG_DEFAULTS = {
+  cooldownSeconds: 3,
+  logLevel: "info",
+  corpusDir: "corpus",
+  maxFileBytes: 5 * 1024 * 1024,
+  maxQuestionChars: 500,
+} as const satisfies Partial<Config>;
+
+/** Thrown by `loadConfig`; `problems` lists every invalid variable, one sentence each. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/** Validates an environment (default: `process.env`) into a `Config`; throws `ConfigError` listing all problems. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  /** The trimmed value, or undefined when unset or blank. */
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+
+  const wholeNumber = (name: string, fallback: number, min: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min) {
+      problems.push(`${name} must be a whole number ≥ ${min}, got '${raw}'`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const snowflake = (name: string): string | undefined => {
+    const raw = read(name);
+    if (raw !== undefined && !SNOWFLAKE.test(raw)) {
+      problems.push(`${name} must be a Discord id (a snowflake of 17–20 digits), got '${raw}'`);
+      return undefined;
+    }
+    return raw;
+  };
+
+  const snowflakeList = (name: string): string[] => {
+    const raw = read(name);
+    if (raw === undefined) return [];
+    const ids = raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    const bad = ids.filter((id) => !SNOWFLAKE.test(id));
+    if (bad.length > 0) {
+      problems.push(
+        `${name} must be a comma-separated list of Discord ids (snowflakes of 17–20 digits); not ids: ${bad.map((b) => `'${b}'`).join(", ")}`,
+      );
+      return ids.filter((id) => SNOWFLAKE.test(id));
+    }
+    return [...new Set(ids)];
+  };
+
+  let discordToken = read("DISCORD_TOKEN");
+  if (discordToken !== undefined) {
+    // Never echo the token itself in a message.
+    if (/^(Bot|Bearer)\s/i.test(discordToken)) {
+      problems.push("DISCORD_TOKEN must be the bare token, without a 'Bot ' or 'Bearer ' prefix");
+      discordToken = undefined;
+    } else if (/\s/.test(discordToken)) {
+      problems.push("DISCORD_TOKEN must not contain spaces or line breaks");
+      discordToken = undefined;
+    }
+  }
+
+  let discordApiUrl = read("DISCORD_API_URL");
+  if (discordApiUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(discordApiUrl);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      problems.push(`DISCORD_API_URL must be an http(s) URL such as https://discord.com/api, got '${discordApiUrl}'`);
+      discordApiUrl = undefined;
+    } else {
+      discordApiUrl = discordApiUrl.replace(/\/+$/, "");
+    }
+  }
+
+  let logLevel: LogLevel = CONFIG_DEFAULTS.logLevel;
+  const rawLevel = read("LOG_LEVEL");
+  if (rawLevel !== undefined) {
+    const level = rawLevel.toLowerCase();
+    if ((LOG_LEVELS as readonly string[]).includes(level)) logLevel = level as LogLevel;
+    else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got '${rawLevel}'`);
+  }
+
+  const config: Config = {
+    discordToken,
+    discordApplicationId: snowflake("DISCORD_APPLICATION_ID"),
+    discordGuildId: snowflake("DISCORD_GUILD_ID"),
+    discordApiUrl,
+    askChannelIds: snowflakeList("ASK_CHANNEL_IDS"),
+    moderatorRoleIds: snowflakeList("MODERATOR_ROLE_IDS"),
+    cooldownSeconds: wholeNumber("COOLDOWN_SECONDS", CONFIG_DEFAULTS.cooldownSeconds, 0),
+    logLevel,
+    corpusDir: read("CORPUS_DIR") ?? CONFIG_DEFAULTS.corpusDir,
+    maxFileBytes: wholeNumber("MAX_FILE_BYTES", CONFIG_DEFAULTS.maxFileBytes, 1),
+    maxQuestionChars: wholeNumber("MAX_QUESTION_CHARS", CONFIG_DEFAULTS.maxQuestionChars, 1),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * Reads `.env` (if present; real environment variables win over it, and `process.env` is left untouched)
+ * and validates the result with `loadConfig`.
+ */
+export function loadConfigFromEnvironment(options: { dotenvPath?: string } = {}): Config {
+  const fromFile: Record<string, string> = {};
+  parseDotenv({ path: options.dotenvPath ?? ".env", processEnv: fromFile, quiet: true });
+  return loadConfig({ ...fromFile, ...process.env });
+}

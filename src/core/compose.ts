@@ -1,0 +1,78 @@
+/** Ranked sentences → excerpts: near-duplicates merged across sources, citations, context, highlights. */
+import { termsOf } from "../text/analyser.js";
+import type { Retrieval, SentenceKnowledgeBase } from "./knowledge-base.js";
+import type { Citation, Excerpt } from "./types.js";
+
+/** Sentences this similar (Jaccard of their distinct terms) are one statement quoted by several sources. */
+const SAME_STATEMENT = 0.5;
+const MIN_SHARED_TERMS = 3;
+const CONTEXT_SENTENCES = 2;
+
+export function composeExcerpts(kb: SentenceKnowledgeBase, retrieval: Retrieval, max: number): Excerpt[] {
+  const queryTerms = new Set(retrieval.terms);
+  const chosen: Array<{ excerpt: Excerpt; terms: Set<string>; documents: Set<number> }> = [];
+  for (const hit of retrieval.hits) {
+    const sentence = kb.sentences[hit.sentence]!;
+    const terms = new Set(sentence.terms);
+    const same = chosen.find((c) => isSameStatement(c.terms, terms));
+    if (same) {
+      // Quoted again by another source: cite it there too; repeated in the same source: drop it.
+      if (!same.documents.has(sentence.document)) {
+        same.documents.add(sentence.document);
+        same.excerpt.citations.push(citationOf(kb, hit.sentence));
+      }
+      continue;
+    }
+    if (chosen.length >= max) continue;
+    chosen.push({
+      terms,
+      documents: new Set([sentence.document]),
+      excerpt: {
+        text: sentence.text,
+        score: hit.score,
+        citations: [citationOf(kb, hit.sentence)],
+        highlights: highlightsOf(sentence.text, queryTerms),
+        context: contextOf(kb, hit.sentence),
+      },
+    });
+  }
+  return chosen.map((c) => c.excerpt);
+}
+
+function isSameStatement(a: Set<string>, b: Set<string>): boolean {
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  const union = a.size + b.size - shared;
+  return shared >= Math.min(MIN_SHARED_TERMS, union) && shared / union >= SAME_STATEMENT;
+}
+
+function citationOf(kb: SentenceKnowledgeBase, index: number): Citation {
+  const sentence = kb.sentences[index]!;
+  const document = kb.documents[sentence.document]!;
+  const last = lastPositionOf(kb, index);
+  return {
+    documentId: document.id,
+    meta: document.meta,
+    location: { line: sentence.line, sentence: sentence.position + 1, sentences: last + 1 },
+  };
+}
+
+function lastPositionOf(kb: SentenceKnowledgeBase, index: number): number {
+  const document = kb.sentences[index]!.document;
+  let i = index;
+  while (kb.sentences[i + 1]?.document === document) i++;
+  return kb.sentences[i]!.position;
+}
+
+function contextOf(kb: SentenceKnowledgeBase, index: number): Excerpt["context"] {
+  const document = kb.sentences[index]!.document;
+  const around = (from: number, to: number) =>
+    kb.sentences.slice(Math.max(0, from), Math.max(0, to)).filter((s) => s.document === document).map((s) => s.text);
+  return { before: around(index - CONTEXT_SENTENCES, index), after: around(index + 1, index + 1 + CONTEXT_SENTENCES) };
+}
+
+function highlightsOf(text: string, queryTerms: ReadonlySet<string>): Array<[number, number]> {
+  return termsOf(text)
+    .filter((t) => queryTerms.has(t.term))
+    .map((t) => [t.start, t.end] as [number, number]);
+}

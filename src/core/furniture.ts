@@ -1,0 +1,95 @@
+/**
+ * Page furniture: the text around an article that is not part of it (date lines, bylines, headlines,
+ * donation appeals, "Join the conversation" prompts, photo captions). It must never come back as an answer.
+ *
+ * The mechanism is general, not a list of phrases:
+ * 1. A block that carries a media credit ("Photo: …", "Image: …", "Getty Images") is a caption, wherever it stands.
+ * 2. Furniture sits at the edges of a document, so only the edges are examined, from the outside in,
+ *    stopping where the body starts (and never past a third of the document):
+ *    - a fragment with no verb (date line, byline, "Comments", a headline) is furniture;
+ *    - text addressed to the reader ("your support", an imperative "Join our forum") is furniture
+ *      when it shares little vocabulary with the body (an instruction in a how-to guide shares a lot);
+ *    - a run of other sentences between two furniture sentences (the prose of a donation appeal) is
+ *      furniture too when it is off-topic: on average less than COHESION of its words occur in the
+ *      middle of the document. This is the context rule of jusText (Pomikálek 2011), applied to edges.
+ *    The first run that is not enclosed by furniture, or that is on-topic, is the body.
+ * Short documents (fewer than MIN_SENTENCES sentences) have no edges to trim.
+ */
+import { partsOfSpeech } from "../text/analyser.js";
+
+export interface FurnitureInput {
+  text: string;
+  /** Distinct index terms of the sentence. */
+  terms: readonly string[];
+  /** Index of the block (paragraph) the sentence came from. */
+  block: number;
+}
+
+const MEDIA_CREDIT = /\b(?:photo(?:graph)?|image|picture|illustration|credit|video)s?\s*(?::|by\b)|\bgetty images\b|\(ap photo\b|\breuters\/|\bafp via\b/i;
+const READER_WORDS = /\b(?:you|your|yours|yourself)\b/i;
+const MIN_SENTENCES = 6;
+const COHESION = 0.35;
+const ADDRESS_COHESION = 0.5;
+
+/** Which sentences of one document (in order) are furniture. */
+export function findFurniture(sentences: readonly FurnitureInput[]): boolean[] {
+  const furniture = sentences.map(() => false);
+  const creditBlocks = new Set(sentences.filter((s) => MEDIA_CREDIT.test(s.text)).map((s) => s.block));
+  sentences.forEach((s, i) => (furniture[i] = creditBlocks.has(s.block)));
+  if (sentences.length < MIN_SENTENCES) return furniture;
+
+  // The middle half of the document stands for its topic.
+  const middle = new Map<string, number>();
+  const from = Math.floor(sentences.length / 4);
+  const to = Math.ceil((sentences.length * 3) / 4);
+  for (let i = from; i < to; i++) for (const t of sentences[i]!.terms) middle.set(t, (middle.get(t) ?? 0) + 1);
+  const cohesion = (i: number) => {
+    const terms = sentences[i]!.terms;
+    if (terms.length === 0) return 0;
+    const inMiddle = i >= from && i < to;
+    // A sentence's own words do not count as evidence for itself.
+    const shared = terms.filter((t) => (middle.get(t) ?? 0) > (inMiddle ? 1 : 0)).length;
+    return shared / terms.length;
+  };
+
+  const limit = Math.floor(sentences.length / 3);
+  const isMarked = (i: number) => furniture[i] || isFurnitureSentence(sentences[i]!.text, cohesion(i));
+  const trimEdge = (order: number[]) => {
+    let k = 0;
+    while (k < limit) {
+      if (isMarked(order[k]!)) {
+        furniture[order[k]!] = true;
+        k++;
+        continue;
+      }
+      // A run of ordinary sentences: furniture only if furniture closes it again and it is off-topic.
+      let end = k;
+      while (end < limit && !isMarked(order[end]!)) end++;
+      const run = order.slice(k, end);
+      const closed = end < limit;
+      if (!closed || run.reduce((sum, i) => sum + cohesion(i), 0) / run.length >= COHESION) return;
+      for (const i of run) furniture[i] = true;
+      k = end;
+    }
+  };
+  const indices = sentences.map((_, i) => i);
+  trimEdge(indices);
+  trimEdge(indices.reverse());
+  return furniture;
+}
+
+/** A sentence that is furniture by its form: no verb, or addressed to the reader and off-topic. */
+function isFurnitureSentence(text: string, cohesion: number): boolean {
+  const tokens = partsOfSpeech(text);
+  const words = tokens.filter((t) => /\p{L}/u.test(t.value));
+  if (!words.some((t) => t.pos === "VERB" || t.pos === "AUX")) return true;
+  const first = words[0];
+  const imperative = first !== undefined && first.pos === "VERB" && first.value.toLowerCase() === first.lemma;
+  const addressesReader = READER_WORDS.test(withoutQuotes(text));
+  return (imperative || addressesReader) && cohesion < ADDRESS_COHESION;
+}
+
+/** Quoted speech is the article's subject, not the page talking to its reader. */
+function withoutQuotes(text: string): string {
+  return text.replace(/["“][^"”]*["”]/g, " ");
+}

@@ -1,0 +1,106 @@
+/**
+ * The answering engine: documents → sentences → BM25 index → answers.
+ * Built once per corpus version and never changed afterwards; a refresh builds a new one.
+ */
+import { termsOf } from "../text/analyser.js";
+import { SentenceIndex, type Bm25Options, type Hit } from "../search/bm25.js";
+import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.js";
+import { composeExcerpts } from "./compose.js";
+import type { KnowledgeBase } from "./contracts.js";
+import { sentencesOf, type CorpusSentence } from "./sentences.js";
+import type { Answer, SourceDocument } from "./types.js";
+
+export interface EngineOptions {
+  bm25: Partial<Bm25Options>;
+  /** Longer questions are declined with reason "too-long" before any analysis. */
+  maxQuestionChars: number;
+  /** How many excerpts an answer holds at most (callers page through them). */
+  maxExcerpts: number;
+  /**
+   * The best sentence must reach this share of the question's weight to count as an answer:
+   * its BM25 score divided by the sum of the question terms' idf (a term the corpus lacks weighing
+   * the most). It is a ratio, not a raw score, so it means the same for any corpus size.
+   * Calibrated in bench/calibrate.ts (README: "Declining").
+   */
+  minRelevance: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
+  bm25: {},
+  maxQuestionChars: 500,
+  maxExcerpts: 10,
+  minRelevance: 0.45,
+});
+
+/** How many candidates the answer-type cue re-ranks. */
+const RERANK_DEPTH = 30;
+
+/** Ranked sentences for a question, before they are turned into excerpts. */
+export interface Retrieval {
+  terms: string[];
+  hits: Hit[];
+  /** The best score as a share of the question's weight (see EngineOptions.minRelevance). */
+  relevance: number;
+}
+
+export class SentenceKnowledgeBase implements KnowledgeBase {
+  readonly documents: readonly SourceDocument[];
+  readonly sentences: readonly CorpusSentence[];
+  readonly index: SentenceIndex;
+  readonly options: EngineOptions;
+  readonly topics: readonly string[];
+
+  constructor(documents: readonly SourceDocument[], sentences: readonly CorpusSentence[], options: Partial<EngineOptions> = {}) {
+    this.documents = documents;
+    this.sentences = sentences;
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.index = new SentenceIndex(sentences, this.options.bm25);
+    this.topics = documents.slice(0, 5).map((d) => d.meta.title);
+  }
+
+  get sentenceCount(): number {
+    return this.sentences.length;
+  }
+
+  /** Ranks sentences for a question; `limit` bounds how many come back. */
+  retrieve(question: string, limit: number): Retrieval {
+    const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => t.term);
+    const unique = new Set(terms);
+    const hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
+    const type = answerTypeOf(question);
+    if (type) {
+      for (const hit of hits) {
+        const sentenceTerms = this.sentences[hit.sentence]!.terms;
+        if (holdsAnswerType(type, sentenceTerms, unique)) hit.score *= ANSWER_TYPE_BOOST;
+      }
+      hits.sort((a, b) => b.score - a.score || a.sentence - b.sentence);
+    }
+    let weight = 0;
+    for (const term of unique) weight += this.index.idf(term);
+    const best = hits[0]?.score ?? 0;
+    return { terms, hits: hits.slice(0, limit), relevance: weight > 0 ? best / weight : 0 };
+  }
+
+  ask(question: string): Answer {
+    const trimmed = question.trim();
+    if (trimmed.length > this.options.maxQuestionChars) return declined(question, "too-long");
+    const retrieval = this.retrieve(trimmed, this.options.maxExcerpts * 3);
+    if (retrieval.terms.length === 0) return declined(question, "empty");
+    if (retrieval.relevance < this.options.minRelevance) return declined(question, "no-match");
+    return {
+      question,
+      answered: true,
+      excerpts: composeExcerpts(this, retrieval, this.options.maxExcerpts),
+    };
+  }
+}
+
+function declined(question: string, reason: Answer["reason"] & string): Answer {
+  return { question, answered: false, reason, excerpts: [] };
+}
+
+/** Builds a knowledge base from documents (pure: the documents are already in memory). */
+export function buildKnowledgeBase(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): SentenceKnowledgeBase {
+  const sentences = documents.flatMap((document, i) => sentencesOf(document, i));
+  return new SentenceKnowledgeBase(documents, sentences, options);
+}

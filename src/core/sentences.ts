@@ -1,0 +1,45 @@
+/** Documents → the answerable sentences of the corpus, in document order, each with its place. */
+import { splitSentences } from "../text/analyser.js";
+import { blocksOf, lineAt } from "./blocks.js";
+import { findFurniture } from "./furniture.js";
+import type { SourceDocument } from "./types.js";
+
+export interface CorpusSentence {
+  text: string;
+  /** Index terms, in order, with repeats. */
+  terms: string[];
+  /** Index of the document in the corpus. */
+  document: number;
+  line: number;
+  /** 0-based position among the document's answerable sentences. */
+  position: number;
+}
+
+export function formatOf(documentId: string): "txt" | "md" {
+  return /\.(md|markdown)$/i.test(documentId) ? "md" : "txt";
+}
+
+/** The answerable sentences of one document: headings and page furniture left out. */
+export function sentencesOf(document: SourceDocument, documentIndex: number): CorpusSentence[] {
+  const candidates: Array<CorpusSentence & { block: number; isHeading: boolean }> = [];
+  blocksOf(document.text, formatOf(document.id)).forEach((block, blockIndex) => {
+    for (const s of splitSentences(block.text)) {
+      candidates.push({
+        text: s.text,
+        terms: s.terms.map((t) => t.term),
+        document: documentIndex,
+        line: lineAt(block, s.start),
+        position: 0,
+        block: blockIndex,
+        isHeading: block.isHeading,
+      });
+    }
+  });
+  const furniture = findFurniture(candidates.map((c) => ({ text: c.text, terms: [...new Set(c.terms)], block: c.block })));
+  const kept: CorpusSentence[] = [];
+  candidates.forEach((c, i) => {
+    if (furniture[i] || c.isHeading || c.terms.length === 0) return;
+    kept.push({ text: c.text, terms: c.terms, document: c.document, line: c.line, position: kept.length });
+  });
+  return kept;
+}

@@ -1,0 +1,231 @@
+/**
+ * Answers → Discord messages (embeds and buttons). Pure functions: no client, no I/O.
+ * Every piece of corpus or user text goes through markdown.ts (cut, then escape), and every result
+ * stays within DiscordLimits by construction.
+ */
+import { ButtonStyle, ComponentType, type APIEmbed } from "discord.js";
+import type { Answer, Citation, Excerpt } from "../core/types.js";
+import { encodeButtonId } from "./custom-id.js";
+import { DiscordLimits } from "./limits.js";
+import { cutStart, escapeText, fitEscaped, fitHighlighted, fitRendered, plainFit, safeUrl } from "./markdown.js";
+import { payload, type ActionRow, type ReplyPayload } from "./payload.js";
+
+/** Excerpts shown per page of an answer. */
+export const EXCERPTS_PER_PAGE = 3;
+
+export const Colors = {
+  answer: 0x2b7bb9,
+  declined: 0x9e9e9e,
+  context: 0x5c6bc0,
+  warning: 0xe0a800,
+  error: 0xc0392b,
+  ok: 0x2e9d57,
+} as const;
+
+/** Raw-length caps on metadata, so one long title cannot crowd out the excerpt. */
+const MAX_TITLE_CHARS = 120;
+const MAX_OUTLET_CHARS = 60;
+/** Extra citations named per excerpt before "and N more". */
+const MAX_ALSO_IN = 3;
+/** Rendered characters of one excerpt at most (a "sentence" without punctuation can be pages long). */
+const MAX_EXCERPT_CHARS = 1000;
+
+export function pageCount(answer: Answer, pageSize = EXCERPTS_PER_PAGE): number {
+  return Math.ceil(answer.excerpts.length / pageSize);
+}
+
+export function pageExcerpts(answer: Answer, page: number, pageSize = EXCERPTS_PER_PAGE): Excerpt[] {
+  return answer.excerpts.slice(page * pageSize, (page + 1) * pageSize);
+}
+
+/** "*Title* — outlet, date" (escaped; no link). */
+export function describeSource(citation: Citation): string {
+  const { meta } = citation;
+  const title = `*${fitEscaped(meta.title || citation.documentId, MAX_TITLE_CHARS)}*`;
+  const by = meta.outlet ?? meta.author;
+  const details = [by === undefined ? undefined : fitEscaped(by, MAX_OUTLET_CHARS), meta.date === undefined ? undefined : fitEscaped(meta.date, 40)].filter(
+    (s): s is string => s !== undefined && s !== "",
+  );
+  return details.length > 0 ? `${title} — ${details.join(", ")}` : title;
+}
+
+/** The citation line of an excerpt: source, where in it, link when known. */
+export function citationLine(citation: Citation): string {
+  const url = safeUrl(citation.meta.url);
+  const parts = [describeSource(citation), `line ${citation.location.line}`];
+  if (url !== undefined) parts.push(`[link](${url})`);
+  return parts.join(" · ");
+}
+
+/** "also in *B* — outlet (line 3), *C* (line 7) and 2 more", or "" with no extra citations. */
+export function alsoInLine(citations: readonly Citation[]): string {
+  const extra = citations.slice(1);
+  if (extra.length === 0) return "";
+  const shown = extra.slice(0, MAX_ALSO_IN).map((c) => {
+    const url = safeUrl(c.meta.url);
+    const where = `line ${c.location.line}${url === undefined ? "" : `, [link](${url})`}`;
+    return `${describeSource(c)} (${where})`;
+  });
+  const more = extra.length - shown.length;
+  return `also in ${shown.join("; ")}${more > 0 ? ` and ${more} more` : ""}`;
+}
+
+/** One numbered excerpt block, at most `budget` characters. */
+export function excerptBlock(excerpt: Excerpt, number: number, budget: number): string {
+  const head = `**[${number}]** `;
+  const own = excerpt.citations[0];
+  const lines: string[] = [];
+  if (own !== undefined) lines.push(`↳ ${citationLine(own)}`);
+  const also = alsoInLine(excerpt.citations);
+  if (also !== "") lines.push(`↳ ${also}`);
+  let tail = lines.length > 0 ? `\n${lines.join("\n")}` : "";
+  // The citation must stay; only if even it is too long for the budget is it shortened (rare: many huge titles).
+  const minExcerpt = Math.min(200, Math.floor(budget / 3));
+  if (head.length + minExcerpt + tail.length > budget) {
+    const ownLine = own === undefined ? "" : `\n↳ ${citationLine(own)}`;
+    tail = ownLine.length <= budget - head.length - minExcerpt ? ownLine : "";
+  }
+  const room = Math.min(MAX_EXCERPT_CHARS, budget - head.length - tail.length - 2);
+  const text = fitHighlighted(excerpt.text, excerpt.highlights, room);
+  return `${head}“${text}”${tail}`;
+}
+
+/** The question as an embed title: “…”, escaped, within 256. */
+export function questionTitle(question: string): string {
+  const q = question.replace(/\s+/g, " ").trim();
+  return `“${fitEscaped(q, DiscordLimits.embedTitle - 2)}”`;
+}
+
+export interface AnswerView {
+  /** 0-based page. */
+  page: number;
+  /** Answer-cache key for the buttons; without one the message has no buttons. */
+  key?: string;
+  pageSize?: number;
+}
+
+/** An answered question: one embed with up to `pageSize` cited excerpts, "More results" and "Context" buttons. */
+export function formatAnswer(answer: Answer, view: AnswerView): ReplyPayload {
+  const pageSize = view.pageSize ?? EXCERPTS_PER_PAGE;
+  const pages = pageCount(answer, pageSize);
+  const page = Math.max(0, Math.min(view.page, pages - 1));
+  const shown = pageExcerpts(answer, page, pageSize);
+  const first = page * pageSize;
+  const separator = "\n\n";
+  const budget = Math.floor((DiscordLimits.embedDescription - separator.length * (shown.length - 1)) / Math.max(1, shown.length));
+  const description = shown.map((e, i) => excerptBlock(e, first + i + 1, budget)).join(separator);
+  const total = answer.excerpts.length;
+  const range = shown.length === 1 ? `Excerpt ${first + 1}` : `Excerpts ${first + 1}–${first + shown.length}`;
+  const embed: APIEmbed = {
+    color: Colors.answer,
+    title: questionTitle(answer.question),
+    description,
+    footer: { text: `${range} of ${total} · quoted from the documents, not written by the bot · /sources lists them` },
+  };
+  const components: ActionRow[] = [];
+  if (view.key !== undefined) {
+    components.push({
+      type: ComponentType.ActionRow,
+      components: [
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Primary,
+          label: page + 1 < pages ? `More results (${page + 2}/${pages})` : "No more results",
+          custom_id: encodeButtonId({ action: "more", key: view.key, page: page + 1 }),
+          disabled: page + 1 >= pages,
+        },
+        {
+          type: ComponentType.Button,
+          style: ButtonStyle.Secondary,
+          label: "Context",
+          custom_id: encodeButtonId({ action: "context", key: view.key, page }),
+        },
+      ],
+    });
+  }
+  return payload({ embeds: [embed], components });
+}
+
+/** The sentences around each excerpt of a page, excerpt in bold. */
+export function formatContext(answer: Answer, page: number, pageSize = EXCERPTS_PER_PAGE): ReplyPayload {
+  const shown = pageExcerpts(answer, page, pageSize);
+  const first = page * pageSize;
+  const separator = "\n\n";
+  const budget = Math.floor((DiscordLimits.embedDescription - separator.length * (shown.length - 1)) / Math.max(1, shown.length));
+  const blocks = shown.map((excerpt, i) => {
+    const own = excerpt.citations[0];
+    const head = `**[${first + i + 1}]** ${own === undefined ? "" : `${describeSource(own)} · line ${own.location.line}`}\n`;
+    const room = budget - head.length;
+    const before = excerpt.context.before.join(" ");
+    const after = excerpt.context.after.join(" ");
+    const main = fitRendered(excerpt.text, Math.floor(room * 0.5), (c) => (c.text === "" ? "" : `**${escapeText(c.text)}**`));
+    const sideRoom = room - main.length - 2;
+    const beforeRoom = after === "" ? sideRoom : before === "" ? 0 : Math.floor(sideRoom / 2);
+    const beforeText = fitRendered(before, beforeRoom, (c) => escapeText(c.text), cutStart);
+    const afterText = fitEscaped(after, sideRoom - beforeText.length);
+    const body = [beforeText, main, afterText].filter((s) => s !== "").join(" ");
+    const none = before === "" && after === "" ? "\n*(no neighbouring sentences: the excerpt stands alone in its document)*" : "";
+    return `${head}${body}${none.length <= room - body.length ? none : ""}`;
+  });
+  const last = first + shown.length;
+  const embed: APIEmbed = {
+    color: Colors.context,
+    title: shown.length === 1 ? `Context of excerpt ${first + 1}` : `Context of excerpts ${first + 1}–${last}`,
+    description: blocks.join(separator) || "No excerpts on this page.",
+    footer: { text: "The excerpt is in bold, with the sentences around it in its document." },
+  };
+  return payload({ embeds: [embed] });
+}
+
+export interface DeclineOptions {
+  /** Words describing the corpus (KnowledgeBase.topics). */
+  topics: readonly string[];
+  maxQuestionChars: number;
+}
+
+/** A declined question: empty, too long, or not answered by the corpus. */
+export function formatDecline(answer: Answer, options: DeclineOptions): ReplyPayload {
+  const question = answer.question.trim();
+  let title: string;
+  let description: string;
+  switch (answer.reason) {
+    case "too-long":
+      title = "That question is too long";
+      description =
+        `Your question is ${question.length} characters long; the limit is ${options.maxQuestionChars}. ` +
+        "Please shorten it to the key words and ask again.";
+      break;
+    case "empty":
+      title = "What would you like to know?";
+      description =
+        question === ""
+          ? "Ask me a question about the documents, for example `/ask question: how was the call intercepted?`, or mention me followed by your question."
+          : `${questionTitle(question)} has no words I can search for (only very common ones). Add the names or terms you are asking about.`;
+      break;
+    default: {
+      title = "Not in my documents";
+      const topics = options.topics.filter((t) => t.trim() !== "").slice(0, 12);
+      const about = topics.length > 0 ? `\nThey are about ${fitEscaped(topics.join(", "), 400)}.` : "";
+      description =
+        `I couldn't find an answer to ${questionTitle(question)} in the documents I answer from.${about}\n` +
+        "Use `/sources` to see what they are, or rephrase with words the documents would use.";
+    }
+  }
+  const embed: APIEmbed = { color: Colors.declined, title, description };
+  return payload({ embeds: [embed] });
+}
+
+/** A short notice (cooldown, expired button, refusals, errors): plain content, escaped by the caller where needed. */
+export function notice(text: string): ReplyPayload {
+  return payload({ content: plainFit(text, DiscordLimits.content) });
+}
+
+export function cooldownNotice(secondsLeft: number): ReplyPayload {
+  const s = Math.max(1, Math.ceil(secondsLeft));
+  return notice(`Please wait ${s} second${s === 1 ? "" : "s"} before asking another question.`);
+}
+
+export const EXPIRED_NOTICE =
+  "This answer has expired (buttons work for a while after the question). Ask again with `/ask` to get fresh results.";
+
+export const ERROR_NOTICE = "Sorry, something went wrong while handling that. The problem has been logged; please try again in a moment.";

@@ -1,0 +1,296 @@
+/**
+ * Okapi BM25 over sentences, with the neighbouring sentences of the same document as a
+ * down-weighted second field (BM25F). Pure: terms in, ranked sentence numbers out.
+ *
+ * score(s) = Σ_t idf(t) · tf'(s,t)·(k1+1) / (tf'(s,t) + k1)
+ * tf'(s,t) = tf(s,t)/B(s) + Σ_{d=1..span} w(d) · [ tf(s−d,t)/B(s−d) + following · tf(s+d,t)/B(s+d) ]
+ * B(s)     = 1 − b + b·len(s)/avgLen,   w(d) = neighbourWeight · neighbourDecay^(d−1)
+ * idf(t)   = ln(1 + (N − df + 0.5)/(df + 0.5))   (Lucene's, never negative)
+ *
+ * With neighbourWeight = 0 this is plain Okapi BM25 (the unit tests check it against hand-computed values).
+ */
+
+export interface Bm25Options {
+  /** Term-frequency saturation. Lucene's default is 1.2; 0.4 measured better on sentences (shared/RESEARCH.md). */
+  k1: number;
+  /** Length normalisation. Lucene's default is 0.75; 0.45 measured better on sentences. */
+  b: number;
+  /** Weight of a query term found in the sentence just before; 0 turns the neighbour field off. */
+  neighbourWeight: number;
+  /** Each further sentence away counts this much less. */
+  neighbourDecay: number;
+  /** How many sentences either side count. */
+  neighbourSpan: number;
+  /** Sentences after count this fraction of sentences before (an answer tends to follow its topic sentence). */
+  followingFactor: number;
+}
+
+/** Defaults measured on the SQuAD sentence-retrieval data (shared/RESEARCH.md and the README's table). */
+export const DEFAULT_BM25_OPTIONS: Readonly<Bm25Options> = Object.freeze({
+  k1: 0.4,
+  b: 0.45,
+  neighbourWeight: 0.2,
+  neighbourDecay: 0.85,
+  neighbourSpan: 6,
+  followingFactor: 0.5,
+});
+
+/** Lucene's classic defaults, for comparison and for the hand-checked tests. */
+export const LUCENE_BM25_OPTIONS: Readonly<Bm25Options> = Object.freeze({
+  ...DEFAULT_BM25_OPTIONS,
+  k1: 1.2,
+  b: 0.75,
+  neighbourWeight: 0,
+});
+
+/** One sentence to index: its terms (with repeats) and the document it belongs to. */
+export interface IndexableSentence {
+  terms: readonly string[];
+  document: number;
+}
+
+export interface Hit {
+  sentence: number;
+  score: number;
+}
+
+export class SentenceIndex {
+  readonly options: Bm25Options;
+  readonly sentenceCount: number;
+  readonly averageLength: number;
+  private readonly termIds: Map<string, number>;
+  /** Postings in CSR form: sentences of term t are postSentence[postStart[t] .. postStart[t+1]). */
+  private readonly postStart: Int32Array;
+  private readonly postSentence: Int32Array;
+  private readonly postTf: Float32Array;
+  /** Terms of sentence s (with repeats): sentTerms[sentStart[s] .. sentStart[s+1]). */
+  private readonly sentStart: Int32Array;
+  private readonly sentTerms: Int32Array;
+  /** 1 / B(s), the length normalisation of each sentence. */
+  private readonly inverseNorm: Float32Array;
+  /** The first and one-past-last sentence of the sentence's document (neighbours never cross documents). */
+  private readonly docFirst: Int32Array;
+  private readonly docEnd: Int32Array;
+  private readonly neighbourWeights: Float64Array;
+  // Scratch space reused by every search (a search is synchronous, so one set suffices).
+  private readonly termTf: Float64Array;
+  private readonly scores: Float64Array;
+  private readonly seenInTerm: Uint8Array;
+  private readonly seenInQuery: Uint8Array;
+  private readonly termTouched: Int32Array;
+  private readonly queryTouched: Int32Array;
+
+  /** Sentences must come in document order: all sentences of a document next to each other. */
+  constructor(sentences: readonly IndexableSentence[], options: Partial<Bm25Options> = {}) {
+    this.options = { ...DEFAULT_BM25_OPTIONS, ...options };
+    const n = sentences.length;
+    this.sentenceCount = n;
+    this.termIds = new Map();
+
+    // Pass 1: term ids, sentence term lists, document boundaries.
+    let totalTerms = 0;
+    for (const s of sentences) totalTerms += s.terms.length;
+    this.sentStart = new Int32Array(n + 1);
+    this.sentTerms = new Int32Array(totalTerms);
+    this.docFirst = new Int32Array(n);
+    this.docEnd = new Int32Array(n);
+    const df: number[] = [];
+    let cursor = 0;
+    let runStart = 0;
+    for (let s = 0; s < n; s++) {
+      const sentence = sentences[s]!;
+      this.sentStart[s] = cursor;
+      for (const term of sentence.terms) {
+        let id = this.termIds.get(term);
+        if (id === undefined) {
+          id = df.length;
+          this.termIds.set(term, id);
+          df.push(0);
+        }
+        this.sentTerms[cursor++] = id;
+      }
+      if (s > 0 && sentence.document !== sentences[s - 1]!.document) {
+        this.docFirst.fill(runStart, runStart, s);
+        this.docEnd.fill(s, runStart, s);
+        runStart = s;
+      }
+    }
+    this.sentStart[n] = cursor;
+    this.docFirst.fill(runStart, runStart, n);
+    this.docEnd.fill(n, runStart, n);
+    this.averageLength = n > 0 ? totalTerms / n : 0;
+
+    // Pass 2: postings, counted first and then filled in place (no per-term or per-sentence arrays,
+    // which would cost gigabytes at a million sentences). `lastSentence` marks a term's first
+    // occurrence in a sentence, `lastPosting` where its posting for that sentence went.
+    const termCount = df.length;
+    const lastSentence = new Int32Array(termCount).fill(-1);
+    for (let s = 0; s < n; s++) {
+      for (let i = this.sentStart[s]!; i < this.sentStart[s + 1]!; i++) {
+        const id = this.sentTerms[i]!;
+        if (lastSentence[id] !== s) (lastSentence[id] = s), df[id]!++;
+      }
+    }
+    this.postStart = new Int32Array(termCount + 1);
+    for (let t = 0; t < termCount; t++) this.postStart[t + 1] = this.postStart[t]! + df[t]!;
+    const fill = this.postStart.slice(0, termCount);
+    const lastPosting = new Int32Array(termCount);
+    lastSentence.fill(-1);
+    this.postSentence = new Int32Array(this.postStart[termCount]!);
+    this.postTf = new Float32Array(this.postStart[termCount]!);
+    for (let s = 0; s < n; s++) {
+      for (let i = this.sentStart[s]!; i < this.sentStart[s + 1]!; i++) {
+        const id = this.sentTerms[i]!;
+        if (lastSentence[id] === s) {
+          this.postTf[lastPosting[id]!]!++;
+        } else {
+          const at = fill[id]!++;
+          lastSentence[id] = s;
+          lastPosting[id] = at;
+          this.postSentence[at] = s;
+          this.postTf[at] = 1;
+        }
+      }
+    }
+
+    const { b } = this.options;
+    this.inverseNorm = new Float32Array(n);
+    for (let s = 0; s < n; s++) {
+      const length = this.sentStart[s + 1]! - this.sentStart[s]!;
+      this.inverseNorm[s] = 1 / (1 - b + (b * length) / (this.averageLength || 1));
+    }
+    const { neighbourWeight, neighbourDecay, neighbourSpan } = this.options;
+    this.neighbourWeights = new Float64Array(neighbourWeight > 0 ? neighbourSpan + 1 : 1);
+    for (let d = 1; d < this.neighbourWeights.length; d++) {
+      this.neighbourWeights[d] = neighbourWeight * neighbourDecay ** (d - 1);
+    }
+
+    this.termTf = new Float64Array(n);
+    this.scores = new Float64Array(n);
+    this.seenInTerm = new Uint8Array(n);
+    this.seenInQuery = new Uint8Array(n);
+    this.termTouched = new Int32Array(n);
+    this.queryTouched = new Int32Array(n);
+  }
+
+  get termCount(): number {
+    return this.termIds.size;
+  }
+
+  /** The id of a term, or undefined when no sentence contains it. */
+  termId(term: string): number | undefined {
+    return this.termIds.get(term);
+  }
+
+  documentFrequency(termId: number): number {
+    return this.postStart[termId + 1]! - this.postStart[termId]!;
+  }
+
+  /** Lucene's idf; a term no sentence contains gets the highest possible value. */
+  idf(term: string): number {
+    const id = this.termIds.get(term);
+    const df = id === undefined ? 0 : this.documentFrequency(id);
+    return Math.log(1 + (this.sentenceCount - df + 0.5) / (df + 0.5));
+  }
+
+  /** The term ids of a sentence, in order, with repeats. */
+  sentenceTermIds(sentence: number): Int32Array {
+    return this.sentTerms.subarray(this.sentStart[sentence], this.sentStart[sentence + 1]);
+  }
+
+  /**
+   * The `limit` best sentences for the query terms (repeats in the query count once), best first.
+   * Ties keep index order, so results are deterministic.
+   */
+  search(queryTerms: readonly string[], limit: number): Hit[] {
+    const { k1, followingFactor } = this.options;
+    const weights = this.neighbourWeights;
+    const span = weights.length - 1;
+    const { termTf, scores, seenInTerm, seenInQuery, termTouched, queryTouched } = this;
+    let queryTouchedCount = 0;
+
+    for (const term of new Set(queryTerms)) {
+      const id = this.termIds.get(term);
+      if (id === undefined) continue;
+      const idf = this.idf(term);
+      let touched = 0;
+      for (let p = this.postStart[id]!, end = this.postStart[id + 1]!; p < end; p++) {
+        const s = this.postSentence[p]!;
+        const weighted = this.postTf[p]! * this.inverseNorm[s]!;
+        if (!seenInTerm[s]) (seenInTerm[s] = 1), (termTouched[touched++] = s);
+        termTf[s] = termTf[s]! + weighted;
+        if (span === 0) continue;
+        // The term also counts, down-weighted, for the sentences around it in the same document.
+        const first = this.docFirst[s]!;
+        const last = this.docEnd[s]! - 1;
+        for (let d = 1; d <= span; d++) {
+          const after = s + d; // s precedes `after`: a preceding neighbour of it
+          if (after <= last) {
+            if (!seenInTerm[after]) (seenInTerm[after] = 1), (termTouched[touched++] = after);
+            termTf[after] = termTf[after]! + weights[d]! * weighted;
+          }
+          const before = s - d; // s follows `before`
+          if (before >= first) {
+            if (!seenInTerm[before]) (seenInTerm[before] = 1), (termTouched[touched++] = before);
+            termTf[before] = termTf[before]! + followingFactor * weights[d]! * weighted;
+          }
+        }
+      }
+      // Saturate this term's combined count per sentence, then add it to the sentence's score.
+      for (let i = 0; i < touched; i++) {
+        const s = termTouched[i]!;
+        const tf = termTf[s]!;
+        if (!seenInQuery[s]) (seenInQuery[s] = 1), (queryTouched[queryTouchedCount++] = s);
+        scores[s] = scores[s]! + (idf * tf * (k1 + 1)) / (tf + k1);
+        termTf[s] = 0;
+        seenInTerm[s] = 0;
+      }
+    }
+
+    const best = topK(queryTouched, queryTouchedCount, scores, limit);
+    for (let i = 0; i < queryTouchedCount; i++) {
+      const s = queryTouched[i]!;
+      scores[s] = 0;
+      seenInQuery[s] = 0;
+    }
+    return best;
+  }
+}
+
+/** The k highest-scoring candidates, best first (a bounded min-heap: no sort of every candidate). */
+function topK(candidates: Int32Array, count: number, scores: Float64Array, k: number): Hit[] {
+  if (k <= 0 || count === 0) return [];
+  const heap: number[] = [];
+  // "Worse" = lower score, or equal score and later sentence (so earlier sentences win ties).
+  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (let c = 0; c < count; c++) {
+    const s = candidates[c]!;
+    if (heap.length < k) {
+      heap.push(s);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i]!, heap[parent]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (worse(heap[0]!, s)) {
+      heap[0] = s;
+      siftDown(0);
+    }
+  }
+  return heap
+    .sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0))
+    .map((sentence) => ({ sentence, score: scores[sentence]! }));
+}
