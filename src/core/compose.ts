@@ -1,5 +1,5 @@
 /** Ranked sentences → excerpts: near-duplicates merged across sources, citations, context, highlights. */
-import { termsOf } from "../text/analyser.js";
+import { highlightRanges } from "../text/analyser.js";
 import type { Retrieval, SentenceKnowledgeBase } from "./knowledge-base.js";
 import type { Citation, Excerpt } from "./types.js";
 
@@ -31,7 +31,7 @@ export function composeExcerpts(kb: SentenceKnowledgeBase, retrieval: Retrieval,
         text: sentence.text,
         score: hit.score,
         citations: [citationOf(kb, hit.sentence)],
-        highlights: highlightsOf(sentence.text, queryTerms),
+        highlights: highlightRanges(sentence.text, queryTerms),
         context: contextOf(kb, hit.sentence),
       },
     });
@@ -49,19 +49,11 @@ function isSameStatement(a: Set<string>, b: Set<string>): boolean {
 function citationOf(kb: SentenceKnowledgeBase, index: number): Citation {
   const sentence = kb.sentences[index]!;
   const document = kb.documents[sentence.document]!;
-  const last = lastPositionOf(kb, index);
   return {
     documentId: document.id,
     meta: document.meta,
-    location: { line: sentence.line, sentence: sentence.position + 1, sentences: last + 1 },
+    location: { line: sentence.line, sentence: sentence.position + 1, sentences: kb.sentencesInDocument(sentence.document) },
   };
-}
-
-function lastPositionOf(kb: SentenceKnowledgeBase, index: number): number {
-  const document = kb.sentences[index]!.document;
-  let i = index;
-  while (kb.sentences[i + 1]?.document === document) i++;
-  return kb.sentences[i]!.position;
 }
 
 function contextOf(kb: SentenceKnowledgeBase, index: number): Excerpt["context"] {
@@ -69,10 +61,4 @@ function contextOf(kb: SentenceKnowledgeBase, index: number): Excerpt["context"]
   const around = (from: number, to: number) =>
     kb.sentences.slice(Math.max(0, from), Math.max(0, to)).filter((s) => s.document === document).map((s) => s.text);
   return { before: around(index - CONTEXT_SENTENCES, index), after: around(index + 1, index + 1 + CONTEXT_SENTENCES) };
-}
-
-function highlightsOf(text: string, queryTerms: ReadonlySet<string>): Array<[number, number]> {
-  return termsOf(text)
-    .filter((t) => queryTerms.has(t.term))
-    .map((t) => [t.start, t.end] as [number, number]);
 }

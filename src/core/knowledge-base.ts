@@ -49,6 +49,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   readonly index: SentenceIndex;
   readonly options: EngineOptions;
   readonly topics: readonly string[];
+  private readonly documentSentenceCounts: number[];
 
   constructor(documents: readonly SourceDocument[], sentences: readonly CorpusSentence[], options: Partial<EngineOptions> = {}) {
     this.documents = documents;
@@ -56,6 +57,12 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.index = new SentenceIndex(sentences, this.options.bm25);
     this.topics = documents.slice(0, 5).map((d) => d.meta.title);
+    this.documentSentenceCounts = documents.map(() => 0);
+    for (const s of sentences) this.documentSentenceCounts[s.document]!++;
+  }
+
+  sentencesInDocument(document: number): number {
+    return this.documentSentenceCounts[document] ?? 0;
   }
 
   get sentenceCount(): number {
@@ -102,5 +109,18 @@ function declined(question: string, reason: Answer["reason"] & string): Answer {
 /** Builds a knowledge base from documents (pure: the documents are already in memory). */
 export function buildKnowledgeBase(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): SentenceKnowledgeBase {
   const sentences = documents.flatMap((document, i) => sentencesOf(document, i));
+  return new SentenceKnowledgeBase(documents, sentences, options);
+}
+
+/**
+ * The same build, yielding to the event loop between documents, so a bot refreshing a large corpus
+ * keeps answering (from the old knowledge base) and keeps its gateway heartbeats while it builds.
+ */
+export async function buildKnowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Promise<SentenceKnowledgeBase> {
+  const sentences: CorpusSentence[] = [];
+  for (const [i, document] of documents.entries()) {
+    sentences.push(...sentencesOf(document, i));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return new SentenceKnowledgeBase(documents, sentences, options);
 }

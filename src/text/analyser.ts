@@ -132,3 +132,24 @@ export function partsOfSpeech(text: string): Array<{ value: string; pos: string;
   const lemmas = doc.tokens().out(t.lemma as never) as string[];
   return values.map((value, i) => ({ value, pos: pos[i]!, lemma: lemmas[i]! }));
 }
+
+const termOfWord = new Map<string, string | null>();
+
+/**
+ * Character ranges [start, end) of the words of `text` whose term is one of `terms`, for highlighting.
+ * A plain word scan with the same stop words and stemmer: much cheaper than a second wink-nlp pass,
+ * and exact enough for bolding.
+ */
+export function highlightRanges(text: string, terms: ReadonlySet<string>): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (const match of text.matchAll(/[\p{L}\p{N}]+(?:[.,'’][\p{L}\p{N}]+)*/gu)) {
+    const word = match[0].toLowerCase().replace(/’/g, "'");
+    let term = termOfWord.get(word);
+    if (term === undefined) {
+      term = STOP_WORDS.has(word) ? null : /^[\d.,]+$/.test(word) ? word.replace(/,/g, "") : stem(word);
+      if (termOfWord.size < 100_000) termOfWord.set(word, term);
+    }
+    if (term !== null && terms.has(term)) ranges.push([match.index, match.index + match[0].length]);
+  }
+  return ranges;
+}

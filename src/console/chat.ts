@@ -1,0 +1,38 @@
+/** The local console chat: a question per line, answered by the same engine as the Discord bot. */
+import { createInterface } from "node:readline";
+import type { Library } from "../corpus/library.js";
+import { formatAnswer, formatSources } from "./format.js";
+
+const HELP = `Type a question and press Enter. Commands:
+  /sources   the documents in the corpus
+  /refresh   reload the corpus folder
+  /help      this text
+  /quit      leave`;
+
+export async function runConsoleChat(library: Library, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const tty = (output as NodeJS.WriteStream).isTTY === true;
+  const say = (text: string) => output.write(text + "\n");
+  const rl = createInterface({ input, output, prompt: "ask> ", terminal: tty });
+  say(HELP);
+  rl.prompt();
+  for await (const line of rl) {
+    const text = line.trim();
+    if (text === "/quit" || text === "/exit") break;
+    if (text === "/help") say(HELP);
+    else if (text === "/sources") say(formatSources(library.current));
+    else if (text === "/refresh") {
+      try {
+        const r = await library.refresh();
+        say(`Reloaded: ${r.documents} documents, ${r.sentences} sentences (added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}, skipped ${r.skipped.length}) in ${r.milliseconds} ms.`);
+        for (const s of r.skipped) say(`  skipped ${s.id}: ${s.reason}`);
+      } catch (error) {
+        say(`Refresh failed, the previous corpus keeps answering: ${(error as Error).message}`);
+      }
+    } else if (text) {
+      const kb = library.current;
+      say(formatAnswer(kb.ask(text), kb, { top: 3, tty }));
+    }
+    rl.prompt();
+  }
+  rl.close();
+}

@@ -1,0 +1,82 @@
+/**
+ * The knowledge base in service: loads the corpus folder, builds the index, and refreshes it.
+ * A refresh builds a complete new knowledge base beside the current one and swaps the reference
+ * in one step, so every question is answered by a whole index, old or new; a failed refresh
+ * leaves the old one serving.
+ */
+import { buildKnowledgeBaseInSteps, type EngineOptions } from "../core/knowledge-base.js";
+import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
+import type { SkippedFile, SourceDocument } from "../core/types.js";
+import { loadCorpus } from "./load.js";
+
+export interface LibraryOptions {
+  corpusDir: string;
+  maxFileBytes: number;
+  maxQuestionChars: number;
+  engine?: Partial<EngineOptions>;
+}
+
+export class Library {
+  private kb: KnowledgeBase;
+  private lastSkipped: SkippedFile[];
+  private refreshing: Promise<RefreshReport> | undefined;
+
+  private constructor(
+    private readonly options: LibraryOptions,
+    kb: KnowledgeBase,
+    skipped: SkippedFile[],
+  ) {
+    this.kb = kb;
+    this.lastSkipped = skipped;
+  }
+
+  static async open(options: LibraryOptions): Promise<Library> {
+    const { kb, skipped } = await Library.build(options);
+    return new Library(options, kb, skipped);
+  }
+
+  get current(): KnowledgeBase {
+    return this.kb;
+  }
+
+  get skipped(): SkippedFile[] {
+    return this.lastSkipped;
+  }
+
+  /** Reloads the corpus; concurrent calls share one reload. Rejects (old index still serving) on failure. */
+  refresh(): Promise<RefreshReport> {
+    this.refreshing ??= this.reload().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async reload(): Promise<RefreshReport> {
+    const started = performance.now();
+    const before = this.kb;
+    const { kb, skipped } = await Library.build(this.options);
+    this.kb = kb;
+    this.lastSkipped = skipped;
+    return { ...diffDocuments(before.documents, kb.documents), skipped, documents: kb.documents.length, sentences: kb.sentenceCount, sentencesBefore: before.sentenceCount, milliseconds: Math.round(performance.now() - started) };
+  }
+
+  private static async build(options: LibraryOptions) {
+    const { documents, skipped } = await loadCorpus(options.corpusDir, options.maxFileBytes);
+    if (documents.length === 0) {
+      const why = skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.id}: ${s.reason}`).join("; ")})` : "";
+      throw new Error(`no usable .txt or .md documents in ${options.corpusDir}${why}`);
+    }
+    const kb = await buildKnowledgeBaseInSteps(documents, { ...options.engine, maxQuestionChars: options.maxQuestionChars });
+    return { kb, skipped };
+  }
+}
+
+/** Which documents a reload added, changed (same path, other text or metadata) and removed. */
+export function diffDocuments(before: readonly SourceDocument[], after: readonly SourceDocument[]) {
+  const old = new Map(before.map((d) => [d.id, d]));
+  const now = new Map(after.map((d) => [d.id, d]));
+  const same = (a: SourceDocument, b: SourceDocument) => a.text === b.text && JSON.stringify(a.meta) === JSON.stringify(b.meta);
+  return {
+    added: after.filter((d) => !old.has(d.id)).map((d) => d.id),
+    changed: after.filter((d) => old.has(d.id) && !same(old.get(d.id)!, d)).map((d) => d.id),
+    removed: before.filter((d) => !now.has(d.id)).map((d) => d.id),
+  };
+}
