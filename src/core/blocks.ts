@@ -29,7 +29,17 @@ export function blocksOf(text: string, format: "txt" | "md"): Block[] {
   const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
   const first = frontMatterLength(lines);
   const raw = format === "md" ? markdownBlocks(lines, first) : plainBlocks(lines, first);
-  return raw.flatMap(splitLongBlock);
+  return raw.filter(isProse).flatMap(splitLongBlock);
+}
+
+/** Runs of this many non-space characters are not words (base64, hashes, minified code). */
+const LONGEST_WORD = 40;
+
+/** Text mostly made of non-words is skipped: it cannot answer a question and only costs analysis time. */
+function isProse(block: Block): boolean {
+  let junk = 0;
+  for (const match of block.text.matchAll(new RegExp(`\\S{${LONGEST_WORD},}`, "g"))) junk += match[0].length;
+  return junk <= block.text.length / 2;
 }
 
 function plainBlocks(lines: readonly string[], first: number): Block[] {

@@ -3,18 +3,23 @@ import { highlightRanges } from "../text/analyser.js";
 import type { Retrieval, SentenceKnowledgeBase } from "./knowledge-base.js";
 import type { Citation, Excerpt } from "./types.js";
 
-/** Sentences this similar (Jaccard of their distinct terms) are one statement quoted by several sources. */
+/**
+ * Two sentences are one statement quoted by several sources when their distinct terms overlap this much
+ * (Jaccard), or when they share a run of QUOTED_RUN consecutive terms (the same quote, framed differently:
+ * "…," emphasized Pistorius / "…, to put it very clearly," he said).
+ */
 const SAME_STATEMENT = 0.5;
 const MIN_SHARED_TERMS = 3;
+const QUOTED_RUN = 5;
 const CONTEXT_SENTENCES = 2;
 
 export function composeExcerpts(kb: SentenceKnowledgeBase, retrieval: Retrieval, max: number): Excerpt[] {
   const queryTerms = new Set(retrieval.terms);
-  const chosen: Array<{ excerpt: Excerpt; terms: Set<string>; documents: Set<number> }> = [];
+  const chosen: Array<{ excerpt: Excerpt; terms: Set<string>; sequence: readonly string[]; documents: Set<number> }> = [];
   for (const hit of retrieval.hits) {
     const sentence = kb.sentences[hit.sentence]!;
     const terms = new Set(sentence.terms);
-    const same = chosen.find((c) => isSameStatement(c.terms, terms));
+    const same = chosen.find((c) => isSameStatement(c.terms, terms) || sharesRun(c.sequence, sentence.terms, QUOTED_RUN));
     if (same) {
       // Quoted again by another source: cite it there too; repeated in the same source: drop it.
       if (!same.documents.has(sentence.document)) {
@@ -26,6 +31,7 @@ export function composeExcerpts(kb: SentenceKnowledgeBase, retrieval: Retrieval,
     if (chosen.length >= max) continue;
     chosen.push({
       terms,
+      sequence: sentence.terms,
       documents: new Set([sentence.document]),
       excerpt: {
         text: sentence.text,
@@ -44,6 +50,21 @@ function isSameStatement(a: Set<string>, b: Set<string>): boolean {
   for (const t of a) if (b.has(t)) shared++;
   const union = a.size + b.size - shared;
   return shared >= Math.min(MIN_SHARED_TERMS, union) && shared / union >= SAME_STATEMENT;
+}
+
+/** Whether two term sequences have `run` consecutive terms in common. */
+function sharesRun(a: readonly string[], b: readonly string[], run: number): boolean {
+  if (a.length < run || b.length < run) return false;
+  let previous = new Uint16Array(b.length + 1);
+  let current = new Uint16Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = a[i - 1] === b[j - 1] ? previous[j - 1]! + 1 : 0;
+      if (current[j]! >= run) return true;
+    }
+    [previous, current] = [current, previous];
+  }
+  return false;
 }
 
 function citationOf(kb: SentenceKnowledgeBase, index: number): Citation {

@@ -6,7 +6,7 @@
  * 1. A block that carries a media credit ("Photo: …", "Image: …", "Getty Images") is a caption, wherever it stands.
  * 2. Furniture sits at the edges of a document, so only the edges are examined, from the outside in,
  *    stopping where the body starts (and never past a third of the document):
- *    - a fragment with no verb (date line, byline, "Comments", a headline) is furniture;
+ *    - a fragment with no verb (date line, "Comments", a headline) or a byline ("By …") is furniture;
  *    - text addressed to the reader ("your support", an imperative "Join our forum") is furniture
  *      when it shares little vocabulary with the body (an instruction in a how-to guide shares a lot);
  *    - a run of other sentences between two furniture sentences (the prose of a donation appeal) is
@@ -27,6 +27,8 @@ export interface FurnitureInput {
 
 const MEDIA_CREDIT = /\b(?:photo(?:graph)?|image|picture|illustration|credit|video)s?\s*(?::|by\b)|\bgetty images\b|\(ap photo\b|\breuters\/|\bafp via\b/i;
 const READER_WORDS = /\b(?:you|your|yours|yourself)\b/i;
+/** "By Jane Doe, Coastal Times": a byline, whatever the tagger makes of the outlet's name. */
+const BYLINE = /^by\s+\p{Lu}[^.!?]*$/u;
 const MIN_SENTENCES = 6;
 const COHESION = 0.35;
 const ADDRESS_COHESION = 0.5;
@@ -67,8 +69,11 @@ export function findFurniture(sentences: readonly FurnitureInput[]): boolean[] {
       while (end < limit && !isMarked(order[end]!)) end++;
       const run = order.slice(k, end);
       const closed = end < limit;
-      if (!closed || run.reduce((sum, i) => sum + cohesion(i), 0) / run.length >= COHESION) return;
-      for (const i of run) furniture[i] = true;
+      if (!closed) return;
+      const onTopic = run.reduce((sum, i) => sum + cohesion(i), 0) / run.length >= COHESION;
+      // An on-topic line between furniture (a headline with a verb) stays; a longer on-topic run is the body.
+      if (onTopic && run.length > 2) return;
+      if (!onTopic) for (const i of run) furniture[i] = true;
       k = end;
     }
   };
@@ -80,6 +85,7 @@ export function findFurniture(sentences: readonly FurnitureInput[]): boolean[] {
 
 /** A sentence that is furniture by its form: no verb, or addressed to the reader and off-topic. */
 function isFurnitureSentence(text: string, cohesion: number): boolean {
+  if (BYLINE.test(text.trim())) return true;
   const tokens = partsOfSpeech(text);
   const words = tokens.filter((t) => /\p{L}/u.test(t.value));
   if (!words.some((t) => t.pos === "VERB" || t.pos === "AUX")) return true;

@@ -29,7 +29,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   bm25: {},
   maxQuestionChars: 500,
   maxExcerpts: 10,
-  minRelevance: 0.45,
+  minRelevance: 0.35,
 });
 
 /** How many candidates the answer-type cue re-ranks. */
@@ -71,7 +71,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
 
   /** Ranks sentences for a question; `limit` bounds how many come back. */
   retrieve(question: string, limit: number): Retrieval {
-    const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => t.term);
+    const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t.term));
     const unique = new Set(terms);
     const hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
@@ -93,7 +93,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     if (trimmed.length > this.options.maxQuestionChars) return declined(question, "too-long");
     const retrieval = this.retrieve(trimmed, this.options.maxExcerpts * 3);
     if (retrieval.terms.length === 0) return declined(question, "empty");
-    if (retrieval.relevance < this.options.minRelevance) return declined(question, "no-match");
+    if (retrieval.hits.length === 0 || retrieval.relevance < this.options.minRelevance) return declined(question, "no-match");
     return {
       question,
       answered: true,

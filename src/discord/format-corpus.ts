@@ -93,16 +93,18 @@ export function openingLines(text: string, max: number, maxLines = 8): string {
 export function formatSource(doc: SourceDocument): ReplyPayload {
   const { meta } = doc;
   const fields: APIEmbedField[] = [];
-  const add = (name: string, value: string | undefined, inline = true): void => {
+  /** Corpus-supplied values are escaped; our own (sizes, counts) are shown as they are. */
+  const add = (name: string, value: string | undefined, options: { inline?: boolean; trusted?: boolean } = {}): void => {
     if (value === undefined || value.trim() === "") return;
-    fields.push({ name, value: fitEscaped(value, DiscordLimits.embedFieldValue), inline });
+    const shown = options.trusted === true ? value : fitEscaped(value, DiscordLimits.embedFieldValue);
+    fields.push({ name, value: shown, inline: options.inline ?? true });
   };
   add("Outlet", meta.outlet);
   add("Author", meta.author);
   add("Date", meta.date);
-  add("Size", formatBytes(doc.bytes));
-  add("Lines", String(doc.text.split(/\r?\n/).length));
-  add("File", doc.id, false);
+  add("Size", formatBytes(doc.bytes), { trusted: true });
+  add("Lines", String(doc.text.split(/\r?\n/).length), { trusted: true });
+  add("File", doc.id, { inline: false });
   const url = safeUrl(meta.url);
   if (url !== undefined) fields.push({ name: "Link", value: url.length <= DiscordLimits.embedFieldValue ? url : "(too long to show)", inline: false });
   const opening = openingLines(doc.text, 1500);

@@ -58,10 +58,11 @@ export function citationLine(citation: Citation): string {
 }
 
 /** "also in *B* — outlet (line 3), *C* (line 7) and 2 more", or "" with no extra citations. */
-export function alsoInLine(citations: readonly Citation[]): string {
+export function alsoInLine(citations: readonly Citation[], maxShown = MAX_ALSO_IN): string {
   const extra = citations.slice(1);
   if (extra.length === 0) return "";
-  const shown = extra.slice(0, MAX_ALSO_IN).map((c) => {
+  if (maxShown <= 0) return `also in ${extra.length} other document${extra.length === 1 ? "" : "s"}`;
+  const shown = extra.slice(0, maxShown).map((c) => {
     const url = safeUrl(c.meta.url);
     const where = `line ${c.location.line}${url === undefined ? "" : `, [link](${url})`}`;
     return `${describeSource(c)} (${where})`;
@@ -74,17 +75,16 @@ export function alsoInLine(citations: readonly Citation[]): string {
 export function excerptBlock(excerpt: Excerpt, number: number, budget: number): string {
   const head = `**[${number}]** `;
   const own = excerpt.citations[0];
-  const lines: string[] = [];
-  if (own !== undefined) lines.push(`↳ ${citationLine(own)}`);
-  const also = alsoInLine(excerpt.citations);
-  if (also !== "") lines.push(`↳ ${also}`);
-  let tail = lines.length > 0 ? `\n${lines.join("\n")}` : "";
-  // The citation must stay; only if even it is too long for the budget is it shortened (rare: many huge titles).
+  // The citation lines, fullest first; the first that leaves room for a readable excerpt is used.
+  const ownLine = own === undefined ? "" : `\n↳ ${citationLine(own)}`;
+  const bareOwnLine = own === undefined ? "" : `\n↳ ${describeSource(own)} · line ${own.location.line}`;
+  const also = (n: number): string => {
+    const line = alsoInLine(excerpt.citations, n);
+    return line === "" ? "" : `\n↳ ${line}`;
+  };
+  const variants = [ownLine + also(MAX_ALSO_IN), ownLine + also(1), ownLine + also(0), bareOwnLine + also(0), bareOwnLine, ""];
   const minExcerpt = Math.min(200, Math.floor(budget / 3));
-  if (head.length + minExcerpt + tail.length > budget) {
-    const ownLine = own === undefined ? "" : `\n↳ ${citationLine(own)}`;
-    tail = ownLine.length <= budget - head.length - minExcerpt ? ownLine : "";
-  }
+  const tail = variants.find((t) => head.length + minExcerpt + 2 + t.length <= budget) ?? "";
   const room = Math.min(MAX_EXCERPT_CHARS, budget - head.length - tail.length - 2);
   const text = fitHighlighted(excerpt.text, excerpt.highlights, room);
   return `${head}“${text}”${tail}`;
@@ -205,7 +205,9 @@ export function formatDecline(answer: Answer, options: DeclineOptions): ReplyPay
     default: {
       title = "Not in my documents";
       const topics = options.topics.filter((t) => t.trim() !== "").slice(0, 12);
-      const about = topics.length > 0 ? `\nThey are about ${fitEscaped(topics.join(", "), 400)}.` : "";
+      // topics may be words ("taurus, leak") or phrases with commas of their own ("A; B")
+      const separator = topics.some((t) => t.includes(",")) ? "; " : ", ";
+      const about = topics.length > 0 ? `\nThey are about ${fitEscaped(topics.join(separator), 400)}.` : "";
       description =
         `I couldn't find an answer to ${questionTitle(question)} in the documents I answer from.${about}\n` +
         "Use `/sources` to see what they are, or rephrase with words the documents would use.";

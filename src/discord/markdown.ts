@@ -62,8 +62,9 @@ export function cutEnd(text: string, max: number): Cut {
   if (sentenceEnd >= room / 2) {
     return { text: `${text.slice(0, sentenceEnd)} ${ELLIPSIS}`, kept: sentenceEnd, truncated: true };
   }
-  const space = window.lastIndexOf(" ", room);
-  let end = space >= room / 2 ? space : safeIndex(text, room);
+  const wordRoom = max - ELLIPSIS.length;
+  const space = text.lastIndexOf(" ", wordRoom); // a space at index ≤ wordRoom: the words before it fit
+  let end = space >= wordRoom / 2 ? space : safeIndex(text, wordRoom);
   const kept = text.slice(0, end).trimEnd();
   end = kept.length;
   return { text: `${kept}${ELLIPSIS}`, kept: end, truncated: true };
@@ -96,8 +97,12 @@ export function fitRendered(
   cut: (text: string, max: number) => Cut = cutEnd,
 ): string {
   if (max <= 0) return "";
-  const whole = render({ text: raw, kept: raw.length, truncated: false });
-  if (whole.length <= max) return whole;
+  // Rendering never shortens text, so a raw text longer than `max` cannot fit whole (and is not rendered whole:
+  // escaping a huge text would cost more than the cut).
+  if (raw.length <= max) {
+    const whole = render({ text: raw, kept: raw.length, truncated: false });
+    if (whole.length <= max) return whole;
+  }
   // Rendering is (close to) monotone in the raw length: binary-search the largest raw budget that fits.
   let lo = 0;
   let hi = Math.min(raw.length, max);

@@ -182,6 +182,20 @@ export class SentenceIndex {
     return this.termIds.get(term);
   }
 
+  /**
+   * A query term the index lacks, matched to the longest indexed term that is a prefix of it
+   * (at least 5 characters and 60% of it): porter2 stems a word's forms apart at times
+   * ("delivered" → deliv, "delivery" → deliveri). Known terms come back unchanged.
+   */
+  resolve(term: string): string {
+    if (this.termIds.has(term)) return term;
+    for (let length = term.length - 1; length >= Math.max(5, Math.ceil(term.length * 0.6)); length--) {
+      const prefix = term.slice(0, length);
+      if (this.termIds.has(prefix)) return prefix;
+    }
+    return term;
+  }
+
   documentFrequency(termId: number): number {
     return this.postStart[termId + 1]! - this.postStart[termId]!;
   }

@@ -1,0 +1,60 @@
+/**
+ * Lookout as a benchmarked system (bench/systems/lookout.ts): the same engine the bot uses, built over
+ * the bench's shared, pre-split sentences. `search` is the engine's retrieval and its decision to decline.
+ */
+import { sentenceTerms } from "./text/analyser.js";
+import { SentenceKnowledgeBase, DEFAULT_ENGINE_OPTIONS, type EngineOptions } from "./core/knowledge-base.js";
+import type { CorpusSentence } from "./core/sentences.js";
+import { DEFAULT_BM25_OPTIONS } from "./search/bm25.js";
+import type { SourceDocument } from "./core/types.js";
+import { Library } from "./corpus/library.js";
+
+interface BenchSentence {
+  readonly text: string;
+  readonly doc: number;
+  readonly position: number;
+}
+
+export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
+  let kb: SentenceKnowledgeBase | undefined;
+  const engine = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+  const { k1, b, neighbourWeight } = { ...DEFAULT_BM25_OPTIONS, ...engine.bm25 };
+  return {
+    name: "Lookout",
+    config: `BM25 k1=${k1} b=${b}, neighbour field ${neighbourWeight}, porter2 stems, short stop list, declines below ${engine.minRelevance}`,
+    build(sentences: readonly BenchSentence[], onProgress?: (done: number) => void): void {
+      const corpus: CorpusSentence[] = new Array(sentences.length);
+      let documents = 0;
+      for (let i = 0; i < sentences.length; i++) {
+        const s = sentences[i]!;
+        corpus[i] = { text: s.text, terms: sentenceTerms(s.text), document: s.doc, line: 0, position: s.position };
+        documents = Math.max(documents, s.doc + 1);
+        if (onProgress && i % 50_000 === 0) onProgress(i);
+      }
+      const docs: SourceDocument[] = Array.from({ length: documents }, (_, d) => ({ id: String(d), text: "", bytes: 0, meta: { title: String(d) } }));
+      kb = new SentenceKnowledgeBase(docs, corpus, options);
+    },
+    /** The built knowledge base, for calibration scripts. */
+    kbForCalibration(): SentenceKnowledgeBase {
+      return kb!;
+    },
+    /** The best sentence's relevance (see EngineOptions.minRelevance), for calibration. */
+    relevance(question: string): number {
+      return kb!.retrieve(question, 1).relevance;
+    },
+    search(question: string, k: number): number[] | null {
+      const retrieval = kb!.retrieve(question, k);
+      if (retrieval.hits.length === 0 || retrieval.relevance < engine.minRelevance) return null;
+      return retrieval.hits.map((h) => h.sentence);
+    },
+    async seed(corpusDir: string) {
+      const library = await Library.open({ corpusDir, maxFileBytes: 5 * 1024 * 1024, maxQuestionChars: engine.maxQuestionChars, engine: options });
+      return {
+        search(question: string, k: number): string[] | null {
+          const answer = library.current.ask(question);
+          return answer.answered ? answer.excerpts.slice(0, k).map((e) => e.text) : null;
+        },
+      };
+    },
+  };
+}

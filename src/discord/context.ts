@@ -1,0 +1,45 @@
+/**
+ * What every handler receives: settings, the corpus, the logger and the bot's small state.
+ */
+import type {
+  AutocompleteInteraction,
+  ChatInputCommandInteraction,
+  RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from "discord.js";
+import type { Config } from "../config.js";
+import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
+import type { SkippedFile } from "../core/types.js";
+import type { Logger } from "../log.js";
+import type { AnswerCache, Cooldown } from "./state.js";
+
+/** The part of `Library` (src/corpus/library.ts) the bot uses; a fake in tests. */
+export interface CorpusSource {
+  /** The knowledge base answering now; replaced as a whole by refresh(). */
+  readonly current: KnowledgeBase;
+  /** Files skipped at the last successful load. */
+  readonly skipped: readonly SkippedFile[];
+  /** Builds a new knowledge base and swaps it in; rejects on failure (the old one keeps serving). */
+  refresh(): Promise<RefreshReport>;
+}
+
+export interface BotContext {
+  readonly config: Config;
+  readonly library: CorpusSource;
+  readonly logger: Logger;
+  readonly answers: AnswerCache;
+  readonly cooldown: Cooldown;
+  /** Mutable run-time state. */
+  readonly state: {
+    /** False when the bot connected without the Message Content intent: ask channels cannot work. */
+    messageContent: boolean;
+    /** True while a /refresh runs, so a second one is turned away instead of racing it. */
+    refreshing: boolean;
+  };
+}
+
+/** One slash command: its definition (registered by `npm run register`) and its behaviour. */
+export interface Command {
+  readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
+}

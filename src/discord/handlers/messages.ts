@@ -1,0 +1,53 @@
+/** Questions as messages: a mention of the bot, a direct message, or any message in an ask channel. */
+import { ChannelType, type Message } from "discord.js";
+import { ask } from "../answer.js";
+import type { BotContext } from "../context.js";
+import { cooldownNotice } from "../format.js";
+
+/** The question in a message: the bot's own user and role mentions removed, whitespace collapsed. */
+export function questionFromMessage(content: string, botUserId: string, botRoleId?: string): string {
+  let text = content.replace(new RegExp(`<@!?${botUserId}>`, "g"), " ");
+  if (botRoleId !== undefined) text = text.replace(new RegExp(`<@&${botRoleId}>`, "g"), " ");
+  return text.replace(/\s+/g, " ").trim();
+}
+
+export type MessageTrigger = "dm" | "mention" | "ask-channel";
+
+/** Why the bot should answer this message, or undefined to ignore it. */
+export function messageTrigger(message: Message, ctx: BotContext, botUserId: string, botRoleId: string | undefined): MessageTrigger | undefined {
+  if (message.author.bot || message.system || message.webhookId !== null) return undefined;
+  if (message.channel.type === ChannelType.DM) return "dm";
+  const content = message.content;
+  // An explicit mention only: a reply to the bot that pings it is not a question by itself.
+  if (content.includes(`<@${botUserId}>`) || content.includes(`<@!${botUserId}>`) || (botRoleId !== undefined && content.includes(`<@&${botRoleId}>`))) {
+    return "mention";
+  }
+  if (ctx.state.messageContent && ctx.config.askChannelIds.length > 0) {
+    const channel = message.channel;
+    const parentId = channel.isThread() ? channel.parentId : null;
+    if (ctx.config.askChannelIds.includes(message.channelId) || (parentId !== null && ctx.config.askChannelIds.includes(parentId))) {
+      return "ask-channel";
+    }
+  }
+  return undefined;
+}
+
+export async function handleMessage(message: Message, ctx: BotContext): Promise<void> {
+  const botUser = message.client.user;
+  const botRoleId = message.guild?.roles.botRoleFor(botUser)?.id;
+  const trigger = messageTrigger(message, ctx, botUser.id, botRoleId);
+  if (trigger === undefined) return;
+  const question = questionFromMessage(message.content, botUser.id, botRoleId);
+  // In an ask channel, a message without text (an image, a sticker) is not addressed to the bot.
+  if (question === "" && trigger === "ask-channel") return;
+  const userId = message.author.id;
+  const wait = ctx.cooldown.remaining(userId);
+  if (wait > 0) {
+    // A message reply cannot be private: notify once per cooldown, then ignore, so spam is not echoed.
+    if (ctx.cooldown.shouldNotify(userId)) await message.reply(cooldownNotice(wait));
+    return;
+  }
+  const outcome = ask(ctx, question, message.id, userId);
+  if (!outcome.userError) ctx.cooldown.start(userId);
+  await message.reply(outcome.payload);
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { LUCENE_BM25_OPTIONS, SentenceIndex } from "../../src/search/bm25.js";
+
+// A small corpus, one document per sentence so the neighbour field cannot interfere.
+const sentences = [
+  ["taurus", "missil", "rang"], // 0
+  ["taurus", "taurus", "taurus", "leak"], // 1
+  ["call", "intercept", "russia"], // 2
+  ["leak", "call", "webex", "offic", "singapor"], // 3
+].map((terms, i) => ({ terms, document: i }));
+
+const N = 4;
+const avgLen = (3 + 4 + 3 + 5) / 4; // 3.75
+const idf = (df: number) => Math.log(1 + (N - df + 0.5) / (df + 0.5));
+const k1 = 1.2;
+const b = 0.75;
+const termScore = (tf: number, len: number, df: number) => (idf(df) * tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * len) / avgLen));
+
+describe("Okapi BM25 (Lucene defaults, no neighbour field)", () => {
+  const index = new SentenceIndex(sentences, LUCENE_BM25_OPTIONS);
+
+  it("scores a single-term query as computed by hand", () => {
+    const hits = index.search(["webex"], 10);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.sentence).toBe(3);
+    expect(hits[0]!.score).toBeCloseTo(termScore(1, 5, 1), 6);
+  });
+
+  it("sums the terms of a multi-term query as computed by hand", () => {
+    const hits = index.search(["leak", "call"], 10);
+    // Sentence 3 holds both terms; 2 and 1 one each, and the shorter sentence 2 ranks above 1.
+    expect(hits.map((h) => h.sentence)).toEqual([3, 2, 1]);
+    expect(hits[0]!.score).toBeCloseTo(termScore(1, 5, 2) * 2, 6);
+    expect(hits[1]!.score).toBeCloseTo(termScore(1, 3, 2), 6);
+    expect(hits[2]!.score).toBeCloseTo(termScore(1, 4, 2), 6);
+  });
+
+  it("saturates repeated terms: three times the term is worth less than three times the score", () => {
+    const hits = index.search(["taurus"], 10);
+    expect(hits[0]!.sentence).toBe(1);
+    expect(hits[0]!.score).toBeCloseTo(termScore(3, 4, 2), 6);
+    expect(hits[0]!.score).toBeLessThan(3 * termScore(1, 4, 2));
+    expect(hits[1]!.score).toBeCloseTo(termScore(1, 3, 2), 6);
+  });
+
+  it("counts a term repeated in the question once", () => {
+    expect(index.search(["webex", "webex"], 10)[0]!.score).toBeCloseTo(index.search(["webex"], 10)[0]!.score, 9);
+  });
+
+  it("ignores unknown terms and returns nothing for a query of only unknown terms", () => {
+    expect(index.search(["hamlet"], 10)).toEqual([]);
+    expect(index.search(["hamlet", "webex"], 10)[0]!.score).toBeCloseTo(termScore(1, 5, 1), 6);
+  });
+
+  it("gives a term found in every sentence a small but positive idf (Lucene's non-negative form)", () => {
+    const everywhere = new SentenceIndex(
+      [["x", "a"], ["x", "b"], ["x", "c"]].map((terms, i) => ({ terms, document: i })),
+      LUCENE_BM25_OPTIONS,
+    );
+    expect(everywhere.idf("x")).toBeCloseTo(Math.log(1 + 0.5 / 3.5), 9);
+    expect(everywhere.idf("x")).toBeGreaterThan(0);
+    expect(everywhere.search(["x", "b"], 3)[0]!.sentence).toBe(1);
+  });
+
+  it("returns at most `limit` hits, best first, ties in sentence order", () => {
+    const tied = new SentenceIndex([["a"], ["a"], ["a"]].map((terms, i) => ({ terms, document: i })), LUCENE_BM25_OPTIONS);
+    expect(tied.search(["a"], 2).map((h) => h.sentence)).toEqual([0, 1]);
+  });
+
+  it("gives the highest idf to a term it has never seen", () => {
+    expect(index.idf("unknown")).toBeCloseTo(idf(0), 9);
+  });
+});
+
+describe("neighbour field", () => {
+  it("lets a term in the previous sentence of the same document lift a sentence, never across documents", () => {
+    const index = new SentenceIndex(
+      [
+        { terms: ["taurus", "missil"], document: 0 },
+        { terms: ["rang", "kilometr"], document: 0 },
+        { terms: ["rang", "kilometr"], document: 1 },
+      ],
+      { k1: 1.2, b: 0.75, neighbourWeight: 0.2, neighbourDecay: 0.85, neighbourSpan: 6, followingFactor: 0.5 },
+    );
+    const hits = index.search(["taurus", "rang"], 10);
+    // Sentences 1 and 2 are identical, but only 1 has a neighbour (same document) with "taurus".
+    const s1 = hits.find((h) => h.sentence === 1)!.score;
+    const s2 = hits.find((h) => h.sentence === 2)!.score;
+    expect(s1).toBeGreaterThan(s2);
+  });
+
+  it("resolves a stem the index lacks to an indexed prefix of it (delivery → delivered)", () => {
+    const index = new SentenceIndex([{ terms: ["deliv", "taurus"], document: 0 }]);
+    expect(index.resolve("deliveri")).toBe("deliv");
+    expect(index.resolve("taurus")).toBe("taurus");
+    expect(index.resolve("supermarket")).toBe("supermarket");
+  });
+});
