@@ -1,0 +1,30 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const ROOT = new URL("..", import.meta.url).pathname;
+
+describe("npm run ask -- --json (the benchmark contract)", () => {
+  it("prints exactly one JSON object per question line and nothing else on stdout", async () => {
+    const child = run("node", ["--import", "tsx", "src/cli/ask.ts", "--json", "--top", "2"], { cwd: ROOT, env: { ...process.env, DISCORD_TOKEN: "" } });
+    child.child.stdin!.end("How many senior officers were on the recorded conference?\nWho wrote Hamlet?\n");
+    const { stdout } = await child;
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    const [answered, declined] = lines.map((l) => JSON.parse(l) as { question: string; answered: boolean; results: Array<{ text: string; score: number; source: { id: string; title: string } }> });
+    expect(answered!.question).toBe("How many senior officers were on the recorded conference?");
+    expect(answered!.answered).toBe(true);
+    expect(answered!.results).toHaveLength(2);
+    expect(answered!.results[0]!.text).toMatch(/four senior officers/);
+    expect(answered!.results[0]!.source).toEqual({ id: "000_c0686f1146004472.txt", title: "Use of non-secure line behind Taurus talk leak to Russia: Pistorius" });
+    expect(answered!.results[0]!.score).toBeGreaterThanOrEqual(answered!.results[1]!.score);
+    expect(Object.keys(answered!).sort()).toEqual(["answered", "question", "results"]);
+    expect(declined).toEqual({ question: "Who wrote Hamlet?", answered: false, results: [] });
+  }, 30_000);
+
+  it("answers a question given as arguments, with another corpus folder", async () => {
+    const { stdout } = await run("node", ["--import", "tsx", "src/cli/ask.ts", "--corpus", "corpus", "--json", "What range does Taurus have?"], { cwd: ROOT });
+    expect(JSON.parse(stdout).results[0].text).toMatch(/500 kilometres/);
+  }, 30_000);
+});
