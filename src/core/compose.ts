@@ -18,8 +18,9 @@ export function composeExcerpts(kb: SentenceKnowledgeBase, retrieval: Retrieval,
   const chosen: Array<{ excerpt: Excerpt; terms: Set<string>; sequence: readonly string[]; documents: Set<number> }> = [];
   for (const hit of retrieval.hits) {
     const sentence = kb.sentences[hit.sentence]!;
-    const terms = new Set(sentence.terms);
-    const same = chosen.find((c) => isSameStatement(c.terms, terms) || sharesRun(c.sequence, sentence.terms, QUOTED_RUN));
+    const sequence = kb.index.sentenceTerms(hit.sentence);
+    const terms = new Set(sequence);
+    const same = chosen.find((c) => isSameStatement(c.terms, terms) || sharesRun(c.sequence, sequence, QUOTED_RUN));
     if (same) {
       // Quoted again by another source: cite it there too; repeated in the same source: drop it.
       if (!same.documents.has(sentence.document)) {
@@ -31,7 +32,7 @@ export function composeExcerpts(kb: SentenceKnowledgeBase, retrieval: Retrieval,
     if (chosen.length >= max) continue;
     chosen.push({
       terms,
-      sequence: sentence.terms,
+      sequence,
       documents: new Set([sentence.document]),
       excerpt: {
         text: sentence.text,

@@ -7,7 +7,7 @@ import { SentenceIndex, type Bm25Options, type Hit } from "../search/bm25.js";
 import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.js";
 import { composeExcerpts } from "./compose.js";
 import type { KnowledgeBase } from "./contracts.js";
-import { sentencesOf, type CorpusSentence } from "./sentences.js";
+import { sentencesOf, type CorpusSentence, type StoredSentence } from "./sentences.js";
 import type { Answer, SourceDocument } from "./types.js";
 
 export interface EngineOptions {
@@ -45,7 +45,8 @@ export interface Retrieval {
 
 export class SentenceKnowledgeBase implements KnowledgeBase {
   readonly documents: readonly SourceDocument[];
-  readonly sentences: readonly CorpusSentence[];
+  /** The answerable sentences, in document order; their terms live in the index. */
+  readonly sentences: readonly StoredSentence[];
   readonly index: SentenceIndex;
   readonly options: EngineOptions;
   readonly topics: readonly string[];
@@ -53,9 +54,9 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
 
   constructor(documents: readonly SourceDocument[], sentences: readonly CorpusSentence[], options: Partial<EngineOptions> = {}) {
     this.documents = documents;
-    this.sentences = sentences;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.index = new SentenceIndex(sentences, this.options.bm25);
+    this.sentences = sentences.map(({ text, document, line, position }) => ({ text, document, line, position }));
     this.topics = documents.slice(0, 5).map((d) => d.meta.title);
     this.documentSentenceCounts = documents.map(() => 0);
     for (const s of sentences) this.documentSentenceCounts[s.document]!++;
@@ -77,8 +78,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     const type = answerTypeOf(question);
     if (type) {
       for (const hit of hits) {
-        const sentenceTerms = this.sentences[hit.sentence]!.terms;
-        if (holdsAnswerType(type, sentenceTerms, unique)) hit.score *= ANSWER_TYPE_BOOST;
+        if (holdsAnswerType(type, this.index.sentenceTerms(hit.sentence), unique)) hit.score *= ANSWER_TYPE_BOOST;
       }
       hits.sort((a, b) => b.score - a.score || a.sentence - b.sentence);
     }

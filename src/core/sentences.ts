@@ -4,15 +4,19 @@ import { blocksOf, lineAt } from "./blocks.js";
 import { findFurniture } from "./furniture.js";
 import type { SourceDocument } from "./types.js";
 
-export interface CorpusSentence {
+/** A sentence as the knowledge base keeps it. */
+export interface StoredSentence {
   text: string;
-  /** Index terms, in order, with repeats. */
-  terms: string[];
   /** Index of the document in the corpus. */
   document: number;
   line: number;
   /** 0-based position among the document's answerable sentences. */
   position: number;
+}
+
+/** A sentence on its way into the index, with its terms (in order, with repeats). */
+export interface CorpusSentence extends StoredSentence {
+  terms: string[];
 }
 
 export function formatOf(documentId: string): "txt" | "md" {

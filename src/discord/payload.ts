@@ -4,9 +4,6 @@
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from "discord.js";
 import { DiscordLimits } from "./limits.js";
 
-/** Nobody is pinged by a reply: not @everyone/@here, not roles, not users, not the person replied to. */
-export const NO_PINGS = { parse: [] as never[], repliedUser: false } as const;
-
 export type ActionRow = APIActionRowComponent<APIComponentInMessageActionRow>;
 
 /** A message body the handlers send with reply/update/editReply/followUp (flags are added by the handler). */
@@ -17,6 +14,7 @@ export interface ReplyPayload {
   allowedMentions: { parse: never[]; repliedUser: false };
 }
 
+/** A reply body; `allowedMentions` pings nobody: not @everyone/@here, not roles, not users, not the person replied to. */
 export function payload(parts: { content?: string; embeds?: APIEmbed[]; components?: ActionRow[] }): ReplyPayload {
   const out: ReplyPayload = {
     embeds: parts.embeds ?? [],

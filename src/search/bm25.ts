@@ -59,6 +59,8 @@ export class SentenceIndex {
   readonly sentenceCount: number;
   readonly averageLength: number;
   private readonly termIds: Map<string, number>;
+  /** Term id → term. */
+  private readonly termsById: string[];
   /** Postings in CSR form: sentences of term t are postSentence[postStart[t] .. postStart[t+1]). */
   private readonly postStart: Int32Array;
   private readonly postSentence: Int32Array;
@@ -86,6 +88,7 @@ export class SentenceIndex {
     const n = sentences.length;
     this.sentenceCount = n;
     this.termIds = new Map();
+    this.termsById = [];
 
     // Pass 1: term ids, sentence term lists, document boundaries.
     let totalTerms = 0;
@@ -105,6 +108,7 @@ export class SentenceIndex {
         if (id === undefined) {
           id = df.length;
           this.termIds.set(term, id);
+          this.termsById.push(term);
           df.push(0);
         }
         this.sentTerms[cursor++] = id;
@@ -207,9 +211,11 @@ export class SentenceIndex {
     return Math.log(1 + (this.sentenceCount - df + 0.5) / (df + 0.5));
   }
 
-  /** The term ids of a sentence, in order, with repeats. */
-  sentenceTermIds(sentence: number): Int32Array {
-    return this.sentTerms.subarray(this.sentStart[sentence], this.sentStart[sentence + 1]);
+  /** The terms of a sentence, in order, with repeats (the index keeps them as ids, so sentences need not). */
+  sentenceTerms(sentence: number): string[] {
+    const terms: string[] = [];
+    for (let i = this.sentStart[sentence]!; i < this.sentStart[sentence + 1]!; i++) terms.push(this.termsById[this.sentTerms[i]!]!);
+    return terms;
   }
 
   /**
