@@ -3,11 +3,13 @@
  * the bench's shared, pre-split sentences. `search` is the engine's retrieval and its decision to decline.
  */
 import { sentenceTerms } from "./text/analyser.js";
-import { SentenceKnowledgeBase, DEFAULT_ENGINE_OPTIONS, type EngineOptions } from "./core/knowledge-base.js";
+import { SentenceKnowledgeBase, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type KnowledgeBaseSnapshot } from "./core/knowledge-base.js";
 import type { CorpusSentence } from "./core/sentences.js";
 import { DEFAULT_BM25_OPTIONS } from "./search/bm25.js";
 import type { SourceDocument } from "./core/types.js";
 import { Library } from "./corpus/library.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { deserialize, serialize } from "node:v8";
 
 interface BenchSentence {
   readonly text: string;
@@ -46,6 +48,13 @@ export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
       const retrieval = kb!.retrieve(question, k);
       if (retrieval.hits.length === 0 || retrieval.relevance < engine.minRelevance) return null;
       return retrieval.hits.map((h) => h.sentence);
+    },
+    /** Saves the built index (scale mode measures start-up from it). */
+    save(path: string): void {
+      writeFileSync(path, serialize(kb!.toSnapshot()));
+    },
+    load(path: string): void {
+      kb = SentenceKnowledgeBase.fromSnapshot(deserialize(readFileSync(path)) as KnowledgeBaseSnapshot);
     },
     async seed(corpusDir: string) {
       const library = await Library.open({ corpusDir, maxFileBytes: 5 * 1024 * 1024, maxQuestionChars: engine.maxQuestionChars, engine: options });

@@ -3,7 +3,7 @@
  * Built once per corpus version and never changed afterwards; a refresh builds a new one.
  */
 import { termsOf } from "../text/analyser.js";
-import { SentenceIndex, type Bm25Options, type Hit } from "../search/bm25.js";
+import { SentenceIndex, type Bm25Options, type Hit, type IndexSnapshot } from "../search/bm25.js";
 import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.js";
 import { composeExcerpts } from "./compose.js";
 import type { KnowledgeBase } from "./contracts.js";
@@ -49,17 +49,26 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   readonly sentences: readonly StoredSentence[];
   readonly index: SentenceIndex;
   readonly options: EngineOptions;
-  readonly topics: readonly string[];
-  private readonly documentSentenceCounts: number[];
+  readonly topics!: readonly string[];
+  private readonly documentSentenceCounts!: number[];
 
   constructor(documents: readonly SourceDocument[], sentences: readonly CorpusSentence[], options: Partial<EngineOptions> = {}) {
     this.documents = documents;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.index = new SentenceIndex(sentences, this.options.bm25);
     this.sentences = sentences.map(({ text, document, line, position }) => ({ text, document, line, position }));
-    this.topics = documents.slice(0, 5).map((d) => d.meta.title);
-    this.documentSentenceCounts = documents.map(() => 0);
-    for (const s of sentences) this.documentSentenceCounts[s.document]!++;
+    Object.assign(this, derived(documents, sentences));
+  }
+
+  /** The whole knowledge base as plain data, for saving. */
+  toSnapshot(): KnowledgeBaseSnapshot {
+    return { documents: this.documents, sentences: this.sentences, options: this.options, index: this.index.toSnapshot() };
+  }
+
+  static fromSnapshot(snapshot: KnowledgeBaseSnapshot): SentenceKnowledgeBase {
+    const kb = Object.create(SentenceKnowledgeBase.prototype) as SentenceKnowledgeBase;
+    const index = SentenceIndex.fromSnapshot(snapshot.index);
+    return Object.assign(kb, { documents: snapshot.documents, sentences: snapshot.sentences, options: snapshot.options, index }, derived(snapshot.documents, snapshot.sentences));
   }
 
   sentencesInDocument(document: number): number {
@@ -100,6 +109,20 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
       excerpts: composeExcerpts(this, retrieval, this.options.maxExcerpts),
     };
   }
+}
+
+export interface KnowledgeBaseSnapshot {
+  documents: readonly SourceDocument[];
+  sentences: readonly StoredSentence[];
+  options: EngineOptions;
+  index: IndexSnapshot;
+}
+
+/** What is computed from documents and sentences rather than stored. */
+function derived(documents: readonly SourceDocument[], sentences: readonly StoredSentence[]) {
+  const documentSentenceCounts = documents.map(() => 0);
+  for (const s of sentences) documentSentenceCounts[s.document] = (documentSentenceCounts[s.document] ?? 0) + 1;
+  return { topics: documents.slice(0, 5).map((d) => d.meta.title), documentSentenceCounts };
 }
 
 function declined(question: string, reason: Answer["reason"] & string): Answer {

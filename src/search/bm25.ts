@@ -49,6 +49,21 @@ export interface IndexableSentence {
   document: number;
 }
 
+/** Everything an index needs to answer, as plain data (typed arrays and strings): what `save` writes. */
+export interface IndexSnapshot {
+  options: Bm25Options;
+  averageLength: number;
+  termsById: string[];
+  postStart: Int32Array;
+  postSentence: Int32Array;
+  postTf: Float32Array;
+  sentStart: Int32Array;
+  sentTerms: Int32Array;
+  inverseNorm: Float32Array;
+  docFirst: Int32Array;
+  docEnd: Int32Array;
+}
+
 export interface Hit {
   sentence: number;
   score: number;
@@ -73,14 +88,14 @@ export class SentenceIndex {
   /** The first and one-past-last sentence of the sentence's document (neighbours never cross documents). */
   private readonly docFirst: Int32Array;
   private readonly docEnd: Int32Array;
-  private readonly neighbourWeights: Float64Array;
-  // Scratch space reused by every search (a search is synchronous, so one set suffices).
-  private readonly termTf: Float64Array;
-  private readonly scores: Float64Array;
-  private readonly seenInTerm: Uint8Array;
-  private readonly seenInQuery: Uint8Array;
-  private readonly termTouched: Int32Array;
-  private readonly queryTouched: Int32Array;
+  private readonly neighbourWeights!: Float64Array;
+  // Scratch space reused by every search (see workingState).
+  private readonly termTf!: Float64Array;
+  private readonly scores!: Float64Array;
+  private readonly seenInTerm!: Uint8Array;
+  private readonly seenInQuery!: Uint8Array;
+  private readonly termTouched!: Int32Array;
+  private readonly queryTouched!: Int32Array;
 
   /** Sentences must come in document order: all sentences of a document next to each other. */
   constructor(sentences: readonly IndexableSentence[], options: Partial<Bm25Options> = {}) {
@@ -163,18 +178,21 @@ export class SentenceIndex {
       const length = this.sentStart[s + 1]! - this.sentStart[s]!;
       this.inverseNorm[s] = 1 / (1 - b + (b * length) / (this.averageLength || 1));
     }
-    const { neighbourWeight, neighbourDecay, neighbourSpan } = this.options;
-    this.neighbourWeights = new Float64Array(neighbourWeight > 0 ? neighbourSpan + 1 : 1);
-    for (let d = 1; d < this.neighbourWeights.length; d++) {
-      this.neighbourWeights[d] = neighbourWeight * neighbourDecay ** (d - 1);
-    }
+    Object.assign(this, workingState(this.options, n));
+  }
 
-    this.termTf = new Float64Array(n);
-    this.scores = new Float64Array(n);
-    this.seenInTerm = new Uint8Array(n);
-    this.seenInQuery = new Uint8Array(n);
-    this.termTouched = new Int32Array(n);
-    this.queryTouched = new Int32Array(n);
+  /** The index as plain data, for saving (v8.serialize keeps typed arrays compact). */
+  toSnapshot(): IndexSnapshot {
+    const { options, averageLength, termsById, postStart, postSentence, postTf, sentStart, sentTerms, inverseNorm, docFirst, docEnd } = this;
+    return { options, averageLength, termsById, postStart, postSentence, postTf, sentStart, sentTerms, inverseNorm, docFirst, docEnd };
+  }
+
+  /** An index from a snapshot, without rebuilding anything but the term lookup. */
+  static fromSnapshot(snapshot: IndexSnapshot): SentenceIndex {
+    const index = Object.create(SentenceIndex.prototype) as SentenceIndex;
+    const n = snapshot.sentStart.length - 1;
+    const termIds = new Map(snapshot.termsById.map((term, id) => [term, id]));
+    return Object.assign(index, snapshot, { sentenceCount: n, termIds }, workingState(snapshot.options, n));
   }
 
   get termCount(): number {
@@ -275,6 +293,22 @@ export class SentenceIndex {
     }
     return best;
   }
+}
+
+/** The neighbour weights and the scratch arrays a search reuses (one set: searches are synchronous). */
+function workingState(options: Bm25Options, n: number) {
+  const { neighbourWeight, neighbourDecay, neighbourSpan } = options;
+  const neighbourWeights = new Float64Array(neighbourWeight > 0 ? neighbourSpan + 1 : 1);
+  for (let d = 1; d < neighbourWeights.length; d++) neighbourWeights[d] = neighbourWeight * neighbourDecay ** (d - 1);
+  return {
+    neighbourWeights,
+    termTf: new Float64Array(n),
+    scores: new Float64Array(n),
+    seenInTerm: new Uint8Array(n),
+    seenInQuery: new Uint8Array(n),
+    termTouched: new Int32Array(n),
+    queryTouched: new Int32Array(n),
+  };
 }
 
 /** The k highest-scoring candidates, best first (a bounded min-heap: no sort of every candidate). */

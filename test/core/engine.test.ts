@@ -159,3 +159,15 @@ describe("bad input", () => {
     expect(local.ask("Where did the meeting move?").excerpts[0]?.text).toBe("@everyone the **meeting** moved to room 12 on Friday.");
   });
 });
+
+describe("saved knowledge base", () => {
+  it("answers exactly as before after a save and load (v8 serialisation)", async () => {
+    const { serialize, deserialize } = await import("node:v8");
+    const { SentenceKnowledgeBase } = await import("../../src/core/knowledge-base.js");
+    const loaded = SentenceKnowledgeBase.fromSnapshot(deserialize(serialize(kb.toSnapshot())));
+    for (const q of ["How was the call intercepted?", "What range does Taurus have?", "Who wrote Hamlet?"]) {
+      expect(loaded.ask(q)).toEqual(kb.ask(q));
+    }
+    expect(loaded.sentenceCount).toBe(kb.sentenceCount);
+  });
+});
