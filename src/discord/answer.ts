@@ -27,7 +27,8 @@ export function ask(ctx: BotContext, question: string, key: string, askerId: str
     "question",
   );
   ctx.logger.debug({ key, question }, "question text");
-  if (!answer.answered) {
+  if (!answer.answered || answer.excerpts.length === 0) {
+    // (an "answer" without excerpts is shown as no match)
     return {
       answer,
       payload: formatDecline(answer, { topics: kb.topics, maxQuestionChars: ctx.config.maxQuestionChars }),

@@ -1,0 +1,121 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CONFIG_DEFAULTS, ConfigError, loadConfig, loadConfigFromEnvironment } from "../../src/config.js";
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("applies the defaults to an empty environment (no token: console mode)", () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      discordToken: undefined,
+      discordApplicationId: undefined,
+      discordGuildId: undefined,
+      discordApiUrl: undefined,
+      askChannelIds: [],
+      moderatorRoleIds: [],
+      cooldownSeconds: 3,
+      logLevel: "info",
+      corpusDir: "corpus",
+      maxFileBytes: 5 * 1024 * 1024,
+      maxQuestionChars: 500,
+    });
+    expect(CONFIG_DEFAULTS.maxFileBytes).toBe(5_242_880);
+  });
+
+  it("treats blank values as unset, as in a copied .env.example", () => {
+    const config = loadConfig({ DISCORD_TOKEN: "", COOLDOWN_SECONDS: "  ", ASK_CHANNEL_IDS: "" });
+    expect(config.discordToken).toBeUndefined();
+    expect(config.cooldownSeconds).toBe(3);
+  });
+
+  it("reads every variable", () => {
+    const config = loadConfig({
+      DISCORD_TOKEN: "abc.def.ghi",
+      DISCORD_APPLICATION_ID: "123456789012345678",
+      DISCORD_GUILD_ID: "223456789012345678",
+      DISCORD_API_URL: "http://127.0.0.1:9999/api/",
+      ASK_CHANNEL_IDS: "323456789012345678, 423456789012345678,323456789012345678",
+      MODERATOR_ROLE_IDS: "523456789012345678",
+      COOLDOWN_SECONDS: "0",
+      LOG_LEVEL: "DEBUG",
+      CORPUS_DIR: "/data/docs",
+      MAX_FILE_BYTES: "1",
+      MAX_QUESTION_CHARS: "120",
+    });
+    expect(config).toMatchObject({
+      discordToken: "abc.def.ghi",
+      discordApplicationId: "123456789012345678",
+      discordGuildId: "223456789012345678",
+      discordApiUrl: "http://127.0.0.1:9999/api",
+      askChannelIds: ["323456789012345678", "423456789012345678"],
+      moderatorRoleIds: ["523456789012345678"],
+      cooldownSeconds: 0,
+      logLevel: "debug",
+      corpusDir: "/data/docs",
+      maxFileBytes: 1,
+      maxQuestionChars: 120,
+    });
+  });
+
+  it("names the variable and what is wrong, for every problem at once", () => {
+    const list = problems({
+      COOLDOWN_SECONDS: "abc",
+      MAX_FILE_BYTES: "0",
+      MAX_QUESTION_CHARS: "-5",
+      LOG_LEVEL: "verbose",
+      DISCORD_GUILD_ID: "my-server",
+      ASK_CHANNEL_IDS: "323456789012345678,general",
+      DISCORD_API_URL: "ftp://example.com",
+    });
+    expect(list).toContain("COOLDOWN_SECONDS must be a whole number ≥ 0, got 'abc'");
+    expect(list).toContain("MAX_FILE_BYTES must be a whole number ≥ 1, got '0'");
+    expect(list).toContain("MAX_QUESTION_CHARS must be a whole number ≥ 1, got '-5'");
+    expect(list.some((p) => p.startsWith("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'"))).toBe(true);
+    expect(list.some((p) => p.startsWith("DISCORD_GUILD_ID must be a Discord id") && p.includes("'my-server'"))).toBe(true);
+    expect(list.some((p) => p.startsWith("ASK_CHANNEL_IDS") && p.includes("'general'") && !p.includes("323456789012345678"))).toBe(true);
+    expect(list.some((p) => p.startsWith("DISCORD_API_URL must be an http(s) URL"))).toBe(true);
+    expect(list).toHaveLength(7);
+  });
+
+  it("rejects fractional numbers and a 'Bot ' prefix without echoing the token", () => {
+    expect(problems({ COOLDOWN_SECONDS: "2.5" })).toEqual(["COOLDOWN_SECONDS must be a whole number ≥ 0, got '2.5'"]);
+    const list = problems({ DISCORD_TOKEN: "Bot secret-token-value" });
+    expect(list).toHaveLength(1);
+    expect(list[0]).toContain("DISCORD_TOKEN");
+    expect(list.join(" ")).not.toContain("secret-token-value");
+  });
+
+  it("ConfigError's message lists the problems", () => {
+    expect(() => loadConfig({ COOLDOWN_SECONDS: "x", MAX_QUESTION_CHARS: "y" })).toThrow(/COOLDOWN_SECONDS[\s\S]*MAX_QUESTION_CHARS/);
+  });
+});
+
+describe("loadConfigFromEnvironment", () => {
+  it("reads a .env file without touching process.env; real variables win", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lookout-env-"));
+    const file = join(dir, ".env");
+    writeFileSync(file, "MAX_QUESTION_CHARS=77\nLOOKOUT_TEST_ONLY=1\nCORPUS_DIR=from-file\n");
+    const before = process.env.CORPUS_DIR;
+    process.env.CORPUS_DIR = "from-env";
+    try {
+      const config = loadConfigFromEnvironment({ dotenvPath: file });
+      expect(config.maxQuestionChars).toBe(77);
+      expect(config.corpusDir).toBe("from-env");
+      expect(process.env.LOOKOUT_TEST_ONLY).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.CORPUS_DIR;
+      else process.env.CORPUS_DIR = before;
+    }
+  });
+});
