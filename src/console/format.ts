@@ -41,7 +41,7 @@ export function declineMessage(answer: Answer, kb: KnowledgeBase): string {
     case "too-long":
       return "That question is too long. Please ask it in fewer words.";
     default:
-      return `The corpus does not answer that. It covers: ${kb.topics.join("; ")}. Type /sources to list the documents.`;
+      return `The corpus does not answer that. It is about ${kb.topics.join(", ")}. Type /sources to list the documents.`;
   }
 }
 

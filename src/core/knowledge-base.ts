@@ -122,7 +122,37 @@ export interface KnowledgeBaseSnapshot {
 function derived(documents: readonly SourceDocument[], sentences: readonly StoredSentence[]) {
   const documentSentenceCounts = documents.map(() => 0);
   for (const s of sentences) documentSentenceCounts[s.document] = (documentSentenceCounts[s.document] ?? 0) + 1;
-  return { topics: documents.slice(0, 5).map((d) => d.meta.title), documentSentenceCounts };
+  return { topics: salientNames(sentences), documentSentenceCounts };
+}
+
+/**
+ * What the corpus is about, in a few words for "not in the corpus" hints: the capitalised words
+ * (names, places, things) found in the most documents, then most often; a sentence's first word
+ * does not count, it is capitalised anyway. Only the first sentences are read, so this stays cheap.
+ */
+function salientNames(sentences: readonly StoredSentence[], count = 6): string[] {
+  const seen = new Map<string, { documents: Set<number>; times: number }>();
+  for (const s of sentences.slice(0, 20_000)) {
+    for (const match of s.text.matchAll(/(?<=[\p{L}\p{N},;:]\s+)\p{Lu}[\p{Ll}\p{Lu}-]{2,}\b/gu)) {
+      const word = match[0];
+      if (word === word.toUpperCase() && word.length > 5) continue; // SHOUTING, not a name
+      const entry = seen.get(word) ?? { documents: new Set(), times: 0 };
+      entry.documents.add(s.document);
+      entry.times++;
+      seen.set(word, entry);
+    }
+  }
+  const ranked = [...seen]
+    .filter(([, e]) => e.times >= 2)
+    .sort((a, b) => b[1].documents.size - a[1].documents.size || b[1].times - a[1].times)
+    .map(([word]) => word);
+  // One form per word family: "Germany" and "German" would say the same twice.
+  const names: string[] = [];
+  for (const word of ranked) {
+    if (names.length === count) break;
+    if (!names.some((n) => n.slice(0, 5) === word.slice(0, 5))) names.push(word);
+  }
+  return names;
 }
 
 function declined(question: string, reason: Answer["reason"] & string): Answer {
