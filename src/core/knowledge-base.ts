@@ -2,7 +2,7 @@
  * The answering engine: documents → sentences → BM25 index → answers.
  * Built once per corpus version and never changed afterwards; a refresh builds a new one.
  */
-import { termsOf } from "../text/analyser.js";
+import { sentenceTerms } from "../text/analyser.js";
 import { SentenceIndex, type Bm25Options, type Hit, type IndexSnapshot } from "../search/bm25.js";
 import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.js";
 import { composeExcerpts } from "./compose.js";
@@ -81,7 +81,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
 
   /** Ranks sentences for a question; `limit` bounds how many come back. */
   retrieve(question: string, limit: number): Retrieval {
-    const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t.term));
+    const terms = sentenceTerms(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t));
     const unique = new Set(terms);
     const hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);

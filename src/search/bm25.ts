@@ -92,9 +92,7 @@ export class SentenceIndex {
   // Scratch space reused by every search (see workingState).
   private readonly termTf!: Float64Array;
   private readonly scores!: Float64Array;
-  private readonly seenInTerm!: Uint8Array;
   private readonly seenInQuery!: Uint8Array;
-  private readonly termTouched!: Int32Array;
   private readonly queryTouched!: Int32Array;
 
   /** Sentences must come in document order: all sentences of a document next to each other. */
@@ -244,49 +242,46 @@ export class SentenceIndex {
     const { k1, followingFactor } = this.options;
     const weights = this.neighbourWeights;
     const span = weights.length - 1;
-    const { termTf, scores, seenInTerm, seenInQuery, termTouched, queryTouched } = this;
-    let queryTouchedCount = 0;
+    const { termTf, scores, seenInQuery, queryTouched, postSentence, postTf, inverseNorm, docFirst, docEnd } = this;
+    let candidates = 0;
 
     for (const term of new Set(queryTerms)) {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
       const idf = this.idf(term);
-      let touched = 0;
-      for (let p = this.postStart[id]!, end = this.postStart[id + 1]!; p < end; p++) {
-        const s = this.postSentence[p]!;
-        const weighted = this.postTf[p]! * this.inverseNorm[s]!;
-        if (!seenInTerm[s]) (seenInTerm[s] = 1), (termTouched[touched++] = s);
+      const first = this.postStart[id]!;
+      const end = this.postStart[id + 1]!;
+      // Pass 1: the term's length-normalised count in each sentence, and, down-weighted, in the
+      // sentences around it in the same document (postings are in sentence order).
+      for (let p = first; p < end; p++) {
+        const s = postSentence[p]!;
+        const weighted = postTf[p]! * inverseNorm[s]!;
         termTf[s] = termTf[s]! + weighted;
         if (span === 0) continue;
-        // The term also counts, down-weighted, for the sentences around it in the same document.
-        const first = this.docFirst[s]!;
-        const last = this.docEnd[s]! - 1;
-        for (let d = 1; d <= span; d++) {
-          const after = s + d; // s precedes `after`: a preceding neighbour of it
-          if (after <= last) {
-            if (!seenInTerm[after]) (seenInTerm[after] = 1), (termTouched[touched++] = after);
-            termTf[after] = termTf[after]! + weights[d]! * weighted;
-          }
-          const before = s - d; // s follows `before`
-          if (before >= first) {
-            if (!seenInTerm[before]) (seenInTerm[before] = 1), (termTouched[touched++] = before);
-            termTf[before] = termTf[before]! + followingFactor * weights[d]! * weighted;
-          }
-        }
+        const after = Math.min(span, docEnd[s]! - 1 - s); // s precedes these: it is their preceding neighbour
+        for (let d = 1; d <= after; d++) termTf[s + d] = termTf[s + d]! + weights[d]! * weighted;
+        const before = Math.min(span, s - docFirst[s]!); // s follows these
+        for (let d = 1; d <= before; d++) termTf[s - d] = termTf[s - d]! + followingFactor * weights[d]! * weighted;
       }
-      // Saturate this term's combined count per sentence, then add it to the sentence's score.
-      for (let i = 0; i < touched; i++) {
-        const s = termTouched[i]!;
-        const tf = termTf[s]!;
-        if (!seenInQuery[s]) (seenInQuery[s] = 1), (queryTouched[queryTouchedCount++] = s);
-        scores[s] = scores[s]! + (idf * tf * (k1 + 1)) / (tf + k1);
-        termTf[s] = 0;
-        seenInTerm[s] = 0;
+      // Pass 2: walk the same windows once each, saturate the combined count, add it to the score, reset.
+      let done = -1;
+      for (let p = first; p < end; p++) {
+        const s = postSentence[p]!;
+        const from = Math.max(done + 1, s - span, docFirst[s]!);
+        const to = Math.min(s + span, docEnd[s]! - 1);
+        for (let x = from; x <= to; x++) {
+          const tf = termTf[x]!;
+          if (tf === 0) continue;
+          termTf[x] = 0;
+          if (!seenInQuery[x]) (seenInQuery[x] = 1), (queryTouched[candidates++] = x);
+          scores[x] = scores[x]! + (idf * tf * (k1 + 1)) / (tf + k1);
+        }
+        if (to > done) done = to;
       }
     }
 
-    const best = topK(queryTouched, queryTouchedCount, scores, limit);
-    for (let i = 0; i < queryTouchedCount; i++) {
+    const best = topK(queryTouched, candidates, scores, limit);
+    for (let i = 0; i < candidates; i++) {
       const s = queryTouched[i]!;
       scores[s] = 0;
       seenInQuery[s] = 0;
@@ -304,9 +299,7 @@ function workingState(options: Bm25Options, n: number) {
     neighbourWeights,
     termTf: new Float64Array(n),
     scores: new Float64Array(n),
-    seenInTerm: new Uint8Array(n),
     seenInQuery: new Uint8Array(n),
-    termTouched: new Int32Array(n),
     queryTouched: new Int32Array(n),
   };
 }
