@@ -31,13 +31,10 @@ export interface AnalysedSentence {
 const splitter: WinkMethods = winkNLP(model, ["sbd"]);
 const its = splitter.its;
 let tagger: WinkMethods | undefined;
-// Text that is already one sentence needs no sentence detection: tokenising alone is the cheapest pass.
-let tokenizer: WinkMethods | undefined;
 
 type KnownTerm = { term: string; isNumber: boolean } | null;
-/** What a wink token id stands for as a term: its stem, or null for stop words and punctuation. Ids are per wink instance. */
+/** What a wink token id stands for as a term: its stem, or null for stop words and punctuation. */
 const termOfTokenId = new Map<number, KnownTerm>();
-const termOfTokenizerId = new Map<number, KnownTerm>();
 const stem = (model as unknown as { addons: { stem(word: string): string } }).addons.stem;
 
 /** Same-length replacements, so offsets into the analysed text are offsets into the original. */
@@ -54,8 +51,8 @@ export function boundTokens(text: string): string {
   return text.replace(new RegExp(`\\S{${MAX_TOKEN_CHARS}}(?=\\S)`, "g"), "$& ");
 }
 
-function analyseToken(id: number, value: string, type: string, cache = termOfTokenId): KnownTerm {
-  let known = cache.get(id);
+function analyseToken(id: number, value: string, type: string): KnownTerm {
+  let known = termOfTokenId.get(id);
   if (known !== undefined) return known;
   const normal = value.toLowerCase();
   if (type === "number" || type === "ordinal") {
@@ -65,7 +62,7 @@ function analyseToken(id: number, value: string, type: string, cache = termOfTok
   } else {
     known = null;
   }
-  cache.set(id, known);
+  termOfTokenId.set(id, known);
   return known;
 }
 
@@ -107,15 +104,14 @@ export function termsOf(text: string): TermToken[] {
  * value and type are only read the first time its id is seen; after that the id alone finds its term.
  */
 export function sentenceTerms(text: string): string[] {
-  tokenizer ??= winkNLP(model, []);
-  const doc = tokenizer.readDoc(boundTokens(normaliseQuotes(text)));
+  const doc = splitter.readDoc(boundTokens(normaliseQuotes(text)));
   const ids = doc.tokens().out(its.uniqueId) as number[];
   const terms: string[] = [];
   for (let i = 0; i < ids.length; i++) {
-    let known = termOfTokenizerId.get(ids[i]!);
+    let known = termOfTokenId.get(ids[i]!);
     if (known === undefined) {
       const token = doc.tokens().itemAt(i);
-      known = analyseToken(ids[i]!, token.out(its.value) as string, token.out(its.type) as string, termOfTokenizerId);
+      known = analyseToken(ids[i]!, token.out(its.value) as string, token.out(its.type) as string);
     }
     if (known) terms.push(known.term);
   }
