@@ -89,6 +89,8 @@ export class SentenceIndex {
   private readonly docFirst: Int32Array;
   private readonly docEnd: Int32Array;
   private readonly neighbourWeights!: Float64Array;
+  /** neighbourWeights × followingFactor, for terms in the sentences after. */
+  private readonly followingWeights!: Float64Array;
   // Scratch space reused by every search (see workingState).
   private readonly termTf!: Float64Array;
   private readonly scores!: Float64Array;
@@ -239,8 +241,9 @@ export class SentenceIndex {
    * Ties keep index order, so results are deterministic.
    */
   search(queryTerms: readonly string[], limit: number): Hit[] {
-    const { k1, followingFactor } = this.options;
+    const { k1 } = this.options;
     const weights = this.neighbourWeights;
+    const following = this.followingWeights;
     const span = weights.length - 1;
     const { termTf, scores, seenInQuery, queryTouched, postSentence, postTf, inverseNorm, docFirst, docEnd } = this;
     let candidates = 0;
@@ -249,34 +252,33 @@ export class SentenceIndex {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
       const idf = this.idf(term);
-      const first = this.postStart[id]!;
-      const end = this.postStart[id + 1]!;
-      // Pass 1: the term's length-normalised count in each sentence, and, down-weighted, in the
-      // sentences around it in the same document (postings are in sentence order).
-      for (let p = first; p < end; p++) {
-        const s = postSentence[p]!;
+      // One sweep over the term's postings (in sentence order): each adds the term's length-normalised
+      // count to its sentence and, down-weighted, to the sentences around it in the same document; a
+      // sentence that no later posting can reach is final, so its combined count is saturated and added
+      // to its score right away (while still in cache), then reset for the next term.
+      let pendingFrom = 0;
+      let pendingTo = -1;
+      for (let p = this.postStart[id]!, end = this.postStart[id + 1]!; p <= end; p++) {
+        // Past the last posting, everything still pending is final.
+        const s = p < end ? postSentence[p]! : this.sentenceCount + span + 1;
+        const from = p < end ? Math.max(s - span, docFirst[s]!) : s;
+        if (from > pendingFrom) {
+          for (let x = pendingFrom, last = Math.min(pendingTo, from - 1); x <= last; x++) {
+            const tf = termTf[x]!;
+            if (tf === 0) continue;
+            termTf[x] = 0;
+            if (seenInQuery[x] === 0) (seenInQuery[x] = 1), (queryTouched[candidates++] = x);
+            scores[x] = scores[x]! + (idf * tf * (k1 + 1)) / (tf + k1);
+          }
+          pendingFrom = from;
+        }
+        if (p === end) break;
+        const to = Math.min(s + span, docEnd[s]! - 1);
         const weighted = postTf[p]! * inverseNorm[s]!;
         termTf[s] = termTf[s]! + weighted;
-        if (span === 0) continue;
-        const after = Math.min(span, docEnd[s]! - 1 - s); // s precedes these: it is their preceding neighbour
-        for (let d = 1; d <= after; d++) termTf[s + d] = termTf[s + d]! + weights[d]! * weighted;
-        const before = Math.min(span, s - docFirst[s]!); // s follows these
-        for (let d = 1; d <= before; d++) termTf[s - d] = termTf[s - d]! + followingFactor * weights[d]! * weighted;
-      }
-      // Pass 2: walk the same windows once each, saturate the combined count, add it to the score, reset.
-      let done = -1;
-      for (let p = first; p < end; p++) {
-        const s = postSentence[p]!;
-        const from = Math.max(done + 1, s - span, docFirst[s]!);
-        const to = Math.min(s + span, docEnd[s]! - 1);
-        for (let x = from; x <= to; x++) {
-          const tf = termTf[x]!;
-          if (tf === 0) continue;
-          termTf[x] = 0;
-          if (!seenInQuery[x]) (seenInQuery[x] = 1), (queryTouched[candidates++] = x);
-          scores[x] = scores[x]! + (idf * tf * (k1 + 1)) / (tf + k1);
-        }
-        if (to > done) done = to;
+        for (let x = s + 1; x <= to; x++) termTf[x] = termTf[x]! + weights[x - s]! * weighted; // s precedes x
+        for (let x = s - 1; x >= from; x--) termTf[x] = termTf[x]! + following[s - x]! * weighted; // s follows x
+        if (to > pendingTo) pendingTo = to;
       }
     }
 
@@ -297,6 +299,7 @@ function workingState(options: Bm25Options, n: number) {
   for (let d = 1; d < neighbourWeights.length; d++) neighbourWeights[d] = neighbourWeight * neighbourDecay ** (d - 1);
   return {
     neighbourWeights,
+    followingWeights: neighbourWeights.map((w) => w * options.followingFactor),
     termTf: new Float64Array(n),
     scores: new Float64Array(n),
     seenInQuery: new Uint8Array(n),
