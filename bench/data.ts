@@ -1,0 +1,100 @@
+/**
+ * Loads the benchmark data and splits it into the one shared sentence list all systems index.
+ * Splitting happens once, in the parent, so every system sees exactly the same sentences.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import winkNLP from "wink-nlp";
+import model from "wink-eng-lite-web-model";
+import type { BenchSentence } from "./adapter.js";
+
+export const DATA_DIR = fileURLToPath(new URL("./data/", import.meta.url));
+export const CORPUS_DIR = fileURLToPath(new URL("../corpus/", import.meta.url));
+
+export interface SquadQuestion {
+  readonly question: string;
+  /** Index of the question's article; a hit must come from this document. */
+  readonly article: number;
+  /** Gold answer texts (duplicates removed). */
+  readonly answers: readonly string[];
+}
+
+export interface SquadTask {
+  readonly articles: readonly string[];
+  readonly sentences: readonly BenchSentence[];
+  readonly questions: readonly SquadQuestion[];
+}
+
+export interface SeedQuestion {
+  readonly q: string;
+  readonly gold?: readonly string[];
+}
+
+export interface SeedTask {
+  readonly corpusDir: string;
+  readonly files: readonly string[];
+  readonly sentences: readonly BenchSentence[];
+  readonly answerable: readonly SeedQuestion[];
+  readonly noAnswer: readonly SeedQuestion[];
+}
+
+interface SquadFile {
+  data: {
+    title: string;
+    paragraphs: { context: string; qas: { question: string; answers: { text: string }[] }[] }[];
+  }[];
+}
+
+/** A wink-nlp sentence splitter (sentence boundary detection only, nothing else). */
+export function createSentenceSplitter(): (text: string) => string[] {
+  const nlp = winkNLP(model, ["sbd"]);
+  return (text) => nlp.readDoc(text).sentences().out();
+}
+
+/** SQuAD v1.1 dev, even-position articles: one document per article, every paragraph split into sentences. */
+export function loadSquad(file = join(DATA_DIR, "squad-open.json.gz")): SquadTask {
+  const squad = JSON.parse(gunzipSync(readFileSync(file)).toString("utf8")) as SquadFile;
+  const split = createSentenceSplitter();
+  const sentences: BenchSentence[] = [];
+  const questions: SquadQuestion[] = [];
+  squad.data.forEach((article, doc) => {
+    let position = 0;
+    for (const paragraph of article.paragraphs) {
+      for (const text of split(paragraph.context)) sentences.push({ text, doc, position: position++ });
+      for (const qa of paragraph.qas) {
+        const answers = [...new Set(qa.answers.map((a) => a.text))];
+        questions.push({ question: qa.question, article: doc, answers });
+      }
+    }
+  });
+  return { articles: squad.data.map((a) => a.title), sentences, questions };
+}
+
+function readJsonl<T>(file: string): T[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as T);
+}
+
+/** The seed question sets over the shipped corpus, with the corpus split the same way as SQuAD (documents = files). */
+export function loadSeed(corpusDir = CORPUS_DIR, dataDir = DATA_DIR): SeedTask {
+  const split = createSentenceSplitter();
+  const files = readdirSync(corpusDir)
+    .filter((f) => f.endsWith(".txt"))
+    .sort();
+  const sentences: BenchSentence[] = [];
+  files.forEach((file, doc) => {
+    const texts = split(readFileSync(join(corpusDir, file), "utf8"));
+    texts.forEach((text, position) => sentences.push({ text, doc, position }));
+  });
+  return {
+    corpusDir,
+    files,
+    sentences,
+    answerable: readJsonl<SeedQuestion>(join(dataDir, "seed-qa-open.jsonl")),
+    noAnswer: readJsonl<SeedQuestion>(join(dataDir, "seed-noanswer-open.jsonl")),
+  };
+}
