@@ -2,7 +2,7 @@
  * Lookout as a benchmarked system (bench/systems/lookout.ts): the same engine the bot uses, built over
  * the bench's shared, pre-split sentences. `search` is the engine's retrieval and its decision to decline.
  */
-import { sentenceTerms } from "./text/analyser.js";
+import { termsOf } from "./text/analyser.js";
 import { SentenceKnowledgeBase, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type KnowledgeBaseSnapshot } from "./core/knowledge-base.js";
 import type { CorpusSentence } from "./core/sentences.js";
 import { DEFAULT_BM25_OPTIONS } from "./search/bm25.js";
@@ -29,7 +29,7 @@ export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
       let documents = 0;
       for (let i = 0; i < sentences.length; i++) {
         const s = sentences[i]!;
-        corpus[i] = { text: s.text, terms: sentenceTerms(s.text), document: s.doc, line: 0, position: s.position };
+        corpus[i] = { text: s.text, terms: termsOf(s.text), document: s.doc, line: 0, position: s.position };
         documents = Math.max(documents, s.doc + 1);
         if (onProgress && i % 50_000 === 0) onProgress(i);
       }

@@ -13,7 +13,7 @@ const DATE_WORDS: ReadonlySet<string> = new Set(
   termsOf(
     "January February March April June July August September October November December " +
       "Monday Tuesday Wednesday Thursday Friday Saturday Sunday century decade",
-  ).map((t) => t.term),
+  )
 );
 
 const isNumber = (term: string) => /^[\d.,:/-]*\d[\d.,:/-]*$/.test(term);

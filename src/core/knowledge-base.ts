@@ -2,7 +2,7 @@
  * The answering engine: documents → sentences → BM25 index → answers.
  * Built once per corpus version and never changed afterwards; a refresh builds a new one.
  */
-import { sentenceTerms } from "../text/analyser.js";
+import { termsOf } from "../text/analyser.js";
 import { SentenceIndex, type Bm25Options, type Hit, type IndexSnapshot } from "../search/bm25.js";
 import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.js";
 import { composeExcerpts } from "./compose.js";
@@ -49,7 +49,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   readonly sentences: readonly StoredSentence[];
   readonly index: SentenceIndex;
   readonly options: EngineOptions;
-  readonly topics!: readonly string[];
+  private topicsCache: readonly string[] | undefined;
   private readonly documentSentenceCounts!: number[];
 
   constructor(documents: readonly SourceDocument[], sentences: readonly CorpusSentence[], options: Partial<EngineOptions> = {}) {
@@ -75,13 +75,19 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     return this.documentSentenceCounts[document] ?? 0;
   }
 
+  /** Computed on first use: most knowledge bases are asked about things they hold. */
+  get topics(): readonly string[] {
+    this.topicsCache ??= salientNames(this.sentences);
+    return this.topicsCache;
+  }
+
   get sentenceCount(): number {
     return this.sentences.length;
   }
 
   /** Ranks sentences for a question; `limit` bounds how many come back. */
   retrieve(question: string, limit: number): Retrieval {
-    const terms = sentenceTerms(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t));
+    const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t));
     const unique = new Set(terms);
     const hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
@@ -122,7 +128,7 @@ export interface KnowledgeBaseSnapshot {
 function derived(documents: readonly SourceDocument[], sentences: readonly StoredSentence[]) {
   const documentSentenceCounts = documents.map(() => 0);
   for (const s of sentences) documentSentenceCounts[s.document] = (documentSentenceCounts[s.document] ?? 0) + 1;
-  return { topics: salientNames(sentences), documentSentenceCounts };
+  return { documentSentenceCounts };
 }
 
 /**

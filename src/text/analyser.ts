@@ -93,25 +93,23 @@ function tokenTerms(doc: WinkDoc): { terms: Array<TermToken | null>; starts: num
   return { terms, starts, ends };
 }
 
-/** The index terms of a short text (a question, or one sentence given ready-split). */
-export function termsOf(text: string): TermToken[] {
-  const doc = splitter.readDoc(boundTokens(normaliseQuotes(text))) as unknown as WinkDoc;
-  return tokenTerms(doc).terms.filter((t): t is TermToken => t !== null);
-}
-
 /**
- * The index terms of a text that is already one sentence, as fast as wink-nlp allows: a token's
- * value and type are only read the first time its id is seen; after that the id alone finds its term.
+ * The index terms of a short text (a question, or one sentence given ready-split), as fast as wink-nlp
+ * allows: a token's value and type are only read the first time its id is seen; after that the id alone
+ * finds its term.
  */
-export function sentenceTerms(text: string): string[] {
+export function termsOf(text: string): string[] {
   const doc = splitter.readDoc(boundTokens(normaliseQuotes(text)));
   const ids = doc.tokens().out(its.uniqueId) as number[];
   const terms: string[] = [];
+  let values: string[] | undefined;
+  let types: string[] | undefined;
   for (let i = 0; i < ids.length; i++) {
     let known = termOfTokenId.get(ids[i]!);
     if (known === undefined) {
-      const token = doc.tokens().itemAt(i);
-      known = analyseToken(ids[i]!, token.out(its.value) as string, token.out(its.type) as string);
+      values ??= doc.tokens().out(its.value) as string[];
+      types ??= doc.tokens().out(its.type) as string[];
+      known = analyseToken(ids[i]!, values[i]!, types[i]!);
     }
     if (known) terms.push(known.term);
   }
