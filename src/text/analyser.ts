@@ -1,6 +1,7 @@
 /**
  * The one place that owns wink-nlp: sentence splitting and term analysis.
- * Questions and corpus sentences go through the same `termsOf`, so they meet on equal terms.
+ * Every token, of a question or of a corpus sentence, becomes a term through the same `analyseToken`
+ * (case folding, stop words, numbers kept, porter2 stems), so questions and sentences meet on equal terms.
  */
 import winkNLP, { type WinkMethods } from "wink-nlp";
 import model from "wink-eng-lite-web-model";
@@ -15,8 +16,6 @@ export interface TermToken {
   /** Character range [start, end) in the analysed text. */
   start: number;
   end: number;
-  /** True for numerals ("2024", "500"), used by answer-type cues. */
-  isNumber: boolean;
 }
 
 export interface AnalysedSentence {
@@ -32,7 +31,7 @@ const splitter: WinkMethods = winkNLP(model, ["sbd"]);
 const its = splitter.its;
 let tagger: WinkMethods | undefined;
 
-type KnownTerm = { term: string; isNumber: boolean } | null;
+type KnownTerm = string | null;
 /** What a wink token id stands for as a term: its stem, or null for stop words and punctuation. */
 const termOfTokenId = new Map<number, KnownTerm>();
 const stem = (model as unknown as { addons: { stem(word: string): string } }).addons.stem;
@@ -56,9 +55,9 @@ function analyseToken(id: number, value: string, type: string): KnownTerm {
   if (known !== undefined) return known;
   const normal = value.toLowerCase();
   if (type === "number" || type === "ordinal") {
-    known = { term: normal.replace(/,/g, ""), isNumber: true };
+    known = normal.replace(/,/g, "");
   } else if ((type === "word" || type === "alpha_num" || type === "hashtag") && !STOP_WORDS.has(normal)) {
-    known = { term: stem(normal), isNumber: false };
+    known = stem(normal);
   } else {
     known = null;
   }
@@ -86,7 +85,7 @@ function tokenTerms(doc: WinkDoc): { terms: Array<TermToken | null>; starts: num
     const value = values[i]!;
     starts[i] = offset;
     const known = analyseToken(ids[i]!, value, types[i]!);
-    terms[i] = known ? { term: known.term, isNumber: known.isNumber, start: offset, end: offset + value.length } : null;
+    terms[i] = known === null ? null : { term: known, start: offset, end: offset + value.length };
     offset += value.length;
     ends[i] = offset;
   }
@@ -111,7 +110,7 @@ export function termsOf(text: string): string[] {
       types ??= doc.tokens().out(its.type) as string[];
       known = analyseToken(ids[i]!, values[i]!, types[i]!);
     }
-    if (known) terms.push(known.term);
+    if (known !== null) terms.push(known);
   }
   return terms;
 }
