@@ -23,7 +23,10 @@ export async function runConsoleChat(library: Library, input: NodeJS.ReadableStr
     else if (text === "/refresh") {
       try {
         const r = await library.refresh();
-        say(`Reloaded: ${r.documents} documents, ${r.sentences} sentences (added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}, skipped ${r.skipped.length}) in ${r.milliseconds} ms.`);
+        say(
+          `Reloaded in ${r.milliseconds} ms: ${r.documents} documents (added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}, skipped ${r.skipped.length}); ` +
+            `${r.sentences} sentences (${r.sentencesAdded} added, ${r.sentencesRemoved} removed).`,
+        );
         for (const s of r.skipped) say(`  skipped ${s.id}: ${s.reason}`);
       } catch (error) {
         say(`Refresh failed, the previous corpus keeps answering: ${(error as Error).message}`);

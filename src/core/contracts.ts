@@ -10,6 +10,8 @@ export interface KnowledgeBase {
   readonly sentenceCount: number;
   /** A few words that say what the corpus is about, for "not in the corpus" hints. */
   readonly topics: readonly string[];
+  /** The texts of the answerable sentences, in document order (for refresh reports). */
+  sentenceTexts(): Iterable<string>;
   /** Answers a question; never throws for any string input. */
   ask(question: string): Answer;
 }
@@ -23,5 +25,8 @@ export interface RefreshReport {
   documents: number;
   sentences: number;
   sentencesBefore: number;
+  /** Answerable sentences whose text is new, and texts no longer in the corpus (a changed sentence counts in both). */
+  sentencesAdded: number;
+  sentencesRemoved: number;
   milliseconds: number;
 }

@@ -81,6 +81,10 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     return this.topicsCache;
   }
 
+  *sentenceTexts(): Iterable<string> {
+    for (const s of this.sentences) yield s.text;
+  }
+
   get sentenceCount(): number {
     return this.sentences.length;
   }

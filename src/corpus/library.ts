@@ -55,7 +55,15 @@ export class Library {
     const { kb, skipped } = await Library.build(this.options);
     this.kb = kb;
     this.lastSkipped = skipped;
-    return { ...diffDocuments(before.documents, kb.documents), skipped, documents: kb.documents.length, sentences: kb.sentenceCount, sentencesBefore: before.sentenceCount, milliseconds: Math.round(performance.now() - started) };
+    return {
+      ...diffDocuments(before.documents, kb.documents),
+      ...diffSentences(before, kb),
+      skipped,
+      documents: kb.documents.length,
+      sentences: kb.sentenceCount,
+      sentencesBefore: before.sentenceCount,
+      milliseconds: Math.round(performance.now() - started),
+    };
   }
 
   private static async build(options: LibraryOptions) {
@@ -67,6 +75,21 @@ export class Library {
     const kb = await buildKnowledgeBaseInSteps(documents, { ...options.engine, maxQuestionChars: options.maxQuestionChars });
     return { kb, skipped };
   }
+}
+
+/** How many sentence texts a reload brought in and took out (counted as multisets: repeats matter). */
+export function diffSentences(before: KnowledgeBase, after: KnowledgeBase) {
+  const count = new Map<string, number>();
+  for (const text of before.sentenceTexts()) count.set(text, (count.get(text) ?? 0) + 1);
+  let sentencesAdded = 0;
+  for (const text of after.sentenceTexts()) {
+    const left = count.get(text) ?? 0;
+    if (left > 0) count.set(text, left - 1);
+    else sentencesAdded++;
+  }
+  let sentencesRemoved = 0;
+  for (const left of count.values()) sentencesRemoved += left;
+  return { sentencesAdded, sentencesRemoved };
 }
 
 /** Which documents a reload added, changed (same path, other text or metadata) and removed. */

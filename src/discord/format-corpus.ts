@@ -184,7 +184,7 @@ export function formatRefreshReport(report: RefreshReport): ReplyPayload {
   const signed = delta > 0 ? `+${delta}` : String(delta);
   const description = [
     `**Documents:** ${report.documents} (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed)`,
-    `**Sentences:** ${report.sentencesBefore} → ${report.sentences} (${signed})`,
+    `**Sentences:** ${report.sentencesBefore} → ${report.sentences} (${signed}: ${report.sentencesAdded} added, ${report.sentencesRemoved} removed)`,
     `**Skipped:** ${plural(report.skipped.length, "file")}`,
     `Took ${Math.round(report.milliseconds)} ms; the new corpus is answering questions now.`,
   ].join("\n");

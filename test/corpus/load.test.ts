@@ -100,6 +100,8 @@ describe("refreshing the library", () => {
     expect(report.skipped).toEqual([{ id: "broken.txt", reason: expect.stringMatching(/binary/) }]);
     expect(report.sentences).toBeGreaterThan(0);
     expect(report.sentencesBefore).toBeGreaterThan(0);
+    // museum.txt brings 1 sentence, ferry.txt 1 more; old.txt takes 1 away.
+    expect(report).toMatchObject({ sentencesAdded: 2, sentencesRemoved: 1 });
     expect(library.current.ask("Where is the lighthouse museum?").excerpts[0]?.text).toMatch(/north cliff/);
   });
 

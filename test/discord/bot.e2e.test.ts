@@ -423,7 +423,7 @@ describe("/refresh", () => {
     const embed = edit.body.embeds[0];
     expect(embed.title).toBe("Corpus refreshed");
     expect(embed.description).toContain("**Documents:** 4 (1 added, 0 changed, 0 removed)");
-    expect(embed.description).toMatch(/\*\*Sentences:\*\* \d+ → \d+ \(\+\d+\)/);
+    expect(embed.description).toMatch(/\*\*Sentences:\*\* \d+ → \d+ \(\+(\d+): \1 added, 0 removed\)/);
     expect(embed.description).toMatch(/Took \d+ ms/);
     expect(embed.fields).toEqual(expect.arrayContaining([{ name: "Added", value: "010\\_lighthouse.txt" }]));
     const skipped = embed.fields.find((f: { name: string }) => f.name === "Skipped");

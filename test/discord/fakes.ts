@@ -39,6 +39,7 @@ export function fakeKb(documents: SourceDocument[], answers: Record<string, Exce
     documents,
     sentenceCount: documents.length * 10,
     topics: options.topics ?? ["taurus", "leak"],
+    sentenceTexts: () => [],
     ask(question: string): Answer {
       const q = question.trim();
       if (q === "") return declined(question, "empty");

@@ -104,11 +104,13 @@ describe("/refresh reports", () => {
       documents: 4,
       sentences: 140,
       sentencesBefore: 120,
+      sentencesAdded: 25,
+      sentencesRemoved: 5,
       milliseconds: 123.4,
     });
     const e = p.embeds[0]!;
     expect(e.description).toContain("**Documents:** 4 (1 added, 1 changed, 0 removed)");
-    expect(e.description).toContain("**Sentences:** 120 → 140 (+20)");
+    expect(e.description).toContain("**Sentences:** 120 → 140 (+20: 25 added, 5 removed)");
     expect(e.description).toContain("Took 123 ms");
     expect(e.fields).toEqual([
       { name: "Added", value: "new\\_file.txt" },
@@ -127,6 +129,8 @@ describe("/refresh reports", () => {
       documents: 5000,
       sentences: 1,
       sentencesBefore: 2,
+      sentencesAdded: 0,
+      sentencesRemoved: 1,
       milliseconds: 1,
     });
     expect(limitViolations(p)).toEqual([]);
