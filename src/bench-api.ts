@@ -8,6 +8,7 @@ import type { CorpusSentence } from "./core/sentences.js";
 import { DEFAULT_BM25_OPTIONS } from "./search/bm25.js";
 import type { SourceDocument } from "./core/types.js";
 import { Library } from "./corpus/library.js";
+import { CONFIG_DEFAULTS } from "./config.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { deserialize, serialize } from "node:v8";
 
@@ -36,18 +37,13 @@ export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
       const docs: SourceDocument[] = Array.from({ length: documents }, (_, d) => ({ id: String(d), text: "", bytes: 0, meta: { title: String(d) } }));
       kb = new SentenceKnowledgeBase(docs, corpus, options);
     },
-    /** The built knowledge base, for calibration scripts. */
-    kbForCalibration(): SentenceKnowledgeBase {
-      return kb!;
-    },
     /** The best sentence's relevance (see EngineOptions.minRelevance), for calibration. */
     relevance(question: string): number {
       return kb!.retrieve(question, 1).relevance;
     },
     search(question: string, k: number): number[] | null {
       const retrieval = kb!.retrieve(question, k);
-      if (retrieval.hits.length === 0 || retrieval.relevance < engine.minRelevance) return null;
-      return retrieval.hits.map((h) => h.sentence);
+      return retrieval.declined ? null : retrieval.hits.map((h) => h.sentence);
     },
     /** Saves the built index (scale mode measures start-up from it). */
     save(path: string): void {
@@ -57,7 +53,7 @@ export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
       kb = SentenceKnowledgeBase.fromSnapshot(deserialize(readFileSync(path)) as KnowledgeBaseSnapshot);
     },
     async seed(corpusDir: string) {
-      const library = await Library.open({ corpusDir, maxFileBytes: 5 * 1024 * 1024, maxQuestionChars: engine.maxQuestionChars, engine: options });
+      const library = await Library.open({ corpusDir, maxFileBytes: CONFIG_DEFAULTS.maxFileBytes, maxQuestionChars: engine.maxQuestionChars, engine: options });
       return {
         search(question: string, k: number): string[] | null {
           const answer = library.current.ask(question);

@@ -41,6 +41,8 @@ export interface Retrieval {
   hits: Hit[];
   /** The best score as a share of the question's weight (see EngineOptions.minRelevance). */
   relevance: number;
+  /** Why the corpus does not answer, or undefined when it does: the one place this is decided. */
+  declined?: "empty" | "no-match";
 }
 
 export class SentenceKnowledgeBase implements KnowledgeBase {
@@ -104,15 +106,16 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     let weight = 0;
     for (const term of unique) weight += this.index.idf(term);
     const best = hits[0]?.score ?? 0;
-    return { terms, hits: hits.slice(0, limit), relevance: weight > 0 ? best / weight : 0 };
+    const relevance = weight > 0 ? best / weight : 0;
+    const declined = terms.length === 0 ? "empty" : hits.length === 0 || relevance < this.options.minRelevance ? "no-match" : undefined;
+    return { terms, hits: hits.slice(0, limit), relevance, ...(declined && { declined }) };
   }
 
   ask(question: string): Answer {
     const trimmed = question.trim();
     if (trimmed.length > this.options.maxQuestionChars) return declined(question, "too-long");
     const retrieval = this.retrieve(trimmed, this.options.maxExcerpts * 3);
-    if (retrieval.terms.length === 0) return declined(question, "empty");
-    if (retrieval.hits.length === 0 || retrieval.relevance < this.options.minRelevance) return declined(question, "no-match");
+    if (retrieval.declined) return declined(question, retrieval.declined);
     return {
       question,
       answered: true,
