@@ -2,7 +2,7 @@
  * Lookout as a benchmarked system (bench/systems/lookout.ts): the same engine the bot uses, built over
  * the bench's shared, pre-split sentences. `search` is the engine's retrieval and its decision to decline.
  */
-import { termsOf } from "./text/analyser.js";
+import { termsOfMany } from "./text/analyser.js";
 import { SentenceKnowledgeBase, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type KnowledgeBaseSnapshot } from "./core/knowledge-base.js";
 import type { CorpusSentence } from "./core/sentences.js";
 import { DEFAULT_BM25_OPTIONS } from "./search/bm25.js";
@@ -18,6 +18,8 @@ interface BenchSentence {
   readonly position: number;
 }
 
+const PROGRESS_EVERY = 50_000;
+
 export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
   let kb: SentenceKnowledgeBase | undefined;
   const engine = { ...DEFAULT_ENGINE_OPTIONS, ...options };
@@ -28,11 +30,14 @@ export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
     build(sentences: readonly BenchSentence[], onProgress?: (done: number) => void): void {
       const corpus: CorpusSentence[] = new Array(sentences.length);
       let documents = 0;
-      for (let i = 0; i < sentences.length; i++) {
-        const s = sentences[i]!;
-        corpus[i] = { text: s.text, terms: termsOf(s.text), document: s.doc, line: 0, position: s.position };
-        documents = Math.max(documents, s.doc + 1);
-        if (onProgress && i % 50_000 === 0) onProgress(i);
+      for (let from = 0; from < sentences.length; from += PROGRESS_EVERY) {
+        onProgress?.(from);
+        const chunk = sentences.slice(from, from + PROGRESS_EVERY);
+        const terms = termsOfMany(chunk.map((s) => s.text));
+        chunk.forEach((s, i) => {
+          corpus[from + i] = { text: s.text, terms: terms[i]!, document: s.doc, line: 0, position: s.position };
+          documents = Math.max(documents, s.doc + 1);
+        });
       }
       const docs: SourceDocument[] = Array.from({ length: documents }, (_, d) => ({ id: String(d), text: "", bytes: 0, meta: { title: String(d) } }));
       kb = new SentenceKnowledgeBase(docs, corpus, options);
