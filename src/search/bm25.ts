@@ -56,10 +56,9 @@ export interface IndexSnapshot {
   termsById: string[];
   postStart: Int32Array;
   postSentence: Int32Array;
-  postTf: Float32Array;
+  postWeight: Float32Array;
   sentStart: Int32Array;
   sentTerms: Int32Array;
-  inverseNorm: Float32Array;
   docFirst: Int32Array;
   docEnd: Int32Array;
 }
@@ -79,12 +78,11 @@ export class SentenceIndex {
   /** Postings in CSR form: sentences of term t are postSentence[postStart[t] .. postStart[t+1]). */
   private readonly postStart: Int32Array;
   private readonly postSentence: Int32Array;
-  private readonly postTf: Float32Array;
+  /** A posting's length-normalised count, tf(s,t) / B(s): all a search needs of it. */
+  private readonly postWeight: Float32Array;
   /** Terms of sentence s (with repeats): sentTerms[sentStart[s] .. sentStart[s+1]). */
   private readonly sentStart: Int32Array;
   private readonly sentTerms: Int32Array;
-  /** 1 / B(s), the length normalisation of each sentence. */
-  private readonly inverseNorm: Float32Array;
   /** The first and one-past-last sentence of the sentence's document (neighbours never cross documents). */
   private readonly docFirst: Int32Array;
   private readonly docEnd: Int32Array;
@@ -92,8 +90,8 @@ export class SentenceIndex {
   /** neighbourWeights × followingFactor, for terms in the sentences after. */
   private readonly followingWeights!: Float64Array;
   // Scratch space reused by every search (see workingState).
-  private readonly termTf!: Float64Array;
-  private readonly scores!: Float64Array;
+  private readonly termTf!: Float32Array;
+  private readonly scores!: Float32Array;
   private readonly seenInQuery!: Uint8Array;
   private readonly queryTouched!: Int32Array;
 
@@ -156,35 +154,37 @@ export class SentenceIndex {
     const lastPosting = new Int32Array(termCount);
     lastSentence.fill(-1);
     this.postSentence = new Int32Array(this.postStart[termCount]!);
-    this.postTf = new Float32Array(this.postStart[termCount]!);
+    this.postWeight = new Float32Array(this.postStart[termCount]!);
     for (let s = 0; s < n; s++) {
       for (let i = this.sentStart[s]!; i < this.sentStart[s + 1]!; i++) {
         const id = this.sentTerms[i]!;
         if (lastSentence[id] === s) {
-          this.postTf[lastPosting[id]!]!++;
+          this.postWeight[lastPosting[id]!]!++;
         } else {
           const at = fill[id]!++;
           lastSentence[id] = s;
           lastPosting[id] = at;
           this.postSentence[at] = s;
-          this.postTf[at] = 1;
+          this.postWeight[at] = 1;
         }
       }
     }
 
+    // Each posting's count divided by its sentence's length normalisation B(s), once, here.
     const { b } = this.options;
-    this.inverseNorm = new Float32Array(n);
+    const inverseNorm = new Float32Array(n);
     for (let s = 0; s < n; s++) {
       const length = this.sentStart[s + 1]! - this.sentStart[s]!;
-      this.inverseNorm[s] = 1 / (1 - b + (b * length) / (this.averageLength || 1));
+      inverseNorm[s] = 1 / (1 - b + (b * length) / (this.averageLength || 1));
     }
+    for (let p = 0; p < this.postWeight.length; p++) this.postWeight[p] = this.postWeight[p]! * inverseNorm[this.postSentence[p]!]!;
     Object.assign(this, workingState(this.options, n));
   }
 
   /** The index as plain data, for saving (v8.serialize keeps typed arrays compact). */
   toSnapshot(): IndexSnapshot {
-    const { options, averageLength, termsById, postStart, postSentence, postTf, sentStart, sentTerms, inverseNorm, docFirst, docEnd } = this;
-    return { options, averageLength, termsById, postStart, postSentence, postTf, sentStart, sentTerms, inverseNorm, docFirst, docEnd };
+    const { options, averageLength, termsById, postStart, postSentence, postWeight, sentStart, sentTerms, docFirst, docEnd } = this;
+    return { options, averageLength, termsById, postStart, postSentence, postWeight, sentStart, sentTerms, docFirst, docEnd };
   }
 
   /** An index from a snapshot, without rebuilding anything but the term lookup. */
@@ -245,7 +245,7 @@ export class SentenceIndex {
     const weights = this.neighbourWeights;
     const following = this.followingWeights;
     const span = weights.length - 1;
-    const { termTf, scores, seenInQuery, queryTouched, postSentence, postTf, inverseNorm, docFirst, docEnd } = this;
+    const { termTf, scores, seenInQuery, queryTouched, postSentence, postWeight, docFirst, docEnd } = this;
     let candidates = 0;
 
     for (const term of new Set(queryTerms)) {
@@ -274,7 +274,7 @@ export class SentenceIndex {
         }
         if (p === end) break;
         const to = Math.min(s + span, docEnd[s]! - 1);
-        const weighted = postTf[p]! * inverseNorm[s]!;
+        const weighted = postWeight[p]!;
         termTf[s] = termTf[s]! + weighted;
         for (let x = s + 1; x <= to; x++) termTf[x] = termTf[x]! + weights[x - s]! * weighted; // s precedes x
         for (let x = s - 1; x >= from; x--) termTf[x] = termTf[x]! + following[s - x]! * weighted; // s follows x
@@ -300,15 +300,15 @@ function workingState(options: Bm25Options, n: number) {
   return {
     neighbourWeights,
     followingWeights: neighbourWeights.map((w) => w * options.followingFactor),
-    termTf: new Float64Array(n),
-    scores: new Float64Array(n),
+    termTf: new Float32Array(n),
+    scores: new Float32Array(n),
     seenInQuery: new Uint8Array(n),
     queryTouched: new Int32Array(n),
   };
 }
 
 /** The k highest-scoring candidates, best first (a bounded min-heap: no sort of every candidate). */
-function topK(candidates: Int32Array, count: number, scores: Float64Array, k: number): Hit[] {
+function topK(candidates: Int32Array, count: number, scores: Float32Array, k: number): Hit[] {
   if (k <= 0 || count === 0) return [];
   const heap: number[] = [];
   // "Worse" = lower score, or equal score and later sentence (so earlier sentences win ties).

@@ -96,3 +96,58 @@ describe("neighbour field", () => {
     expect(index.resolve("supermarket")).toBe("supermarket");
   });
 });
+
+describe("search equals the formula in the file header, computed directly for every sentence", () => {
+  // A seeded corpus with a Zipf-like vocabulary (a few terms in most sentences, many rare ones) and
+  // documents of varying length, so the neighbour window meets document boundaries.
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const vocabulary = Array.from({ length: 400 }, (_, i) => `t${i}`);
+  const pick = () => vocabulary[Math.floor(vocabulary.length * random() ** 3)]!;
+  const corpus = Array.from({ length: 3000 }, (_, i) => ({
+    terms: Array.from({ length: 3 + Math.floor(random() * 20) }, pick),
+    document: Math.floor(i / (5 + (i % 7))),
+  })).sort((x, y) => x.document - y.document);
+  const options = { k1: 0.4, b: 0.45, neighbourWeight: 0.2, neighbourDecay: 0.85, neighbourSpan: 6, followingFactor: 0.5 };
+  const index = new SentenceIndex(corpus, options);
+
+  function reference(query: string[]): number[] {
+    const n = corpus.length;
+    const avg = corpus.reduce((sum, s) => sum + s.terms.length, 0) / n;
+    const norm = (s: number) => 1 - options.b + (options.b * corpus[s]!.terms.length) / avg;
+    const count = (s: number, t: string) => corpus[s]!.terms.filter((x) => x === t).length / norm(s);
+    const dfs = new Map([...new Set(query)].map((t) => [t, corpus.filter((x) => x.terms.includes(t)).length]));
+    return corpus.map((sentence, s) => {
+      let score = 0;
+      for (const [t, df] of dfs) {
+        if (df === 0) continue;
+        let tf = count(s, t);
+        for (let d = 1; d <= options.neighbourSpan; d++) {
+          const w = options.neighbourWeight * options.neighbourDecay ** (d - 1);
+          if (s - d >= 0 && corpus[s - d]!.document === sentence.document) tf += w * count(s - d, t);
+          if (s + d < n && corpus[s + d]!.document === sentence.document) tf += options.followingFactor * w * count(s + d, t);
+        }
+        if (tf > 0) score += (Math.log(1 + (n - df + 0.5) / (df + 0.5)) * tf * (options.k1 + 1)) / (tf + options.k1);
+      }
+      return score;
+    });
+  }
+
+  it.each([
+    [["t0", "t1", "t2", "t250"]],
+    [["t3", "t150", "t300", "t0", "t0"]],
+    [["t1", "t2"]],
+    [["t399", "t5", "t0", "t1", "t2", "t3"]],
+  ])("%j", (query) => {
+    const expected = reference(query);
+    for (const limit of [1, 10, 30]) {
+      const hits = index.search(query, limit);
+      expect(hits).toHaveLength(limit);
+      const best = expected.map((score, sentence) => ({ sentence, score })).sort((x, y) => y.score - x.score || x.sentence - y.sentence);
+      hits.forEach((hit, i) => {
+        expect(hit.score).toBeCloseTo(best[i]!.score, 4);
+        expect(hit.score).toBeCloseTo(expected[hit.sentence]!, 4);
+      });
+    }
+  });
+});
