@@ -123,13 +123,13 @@ function readJob(job: Extract<ChildJob, { kind: "system" }>): {
   seed: TaskData["seed"];
 } {
   const task = readTaskData(job.taskFile);
-  const build = job.mode === "build";
+  const build = job.mode !== "load";
   return {
     sentences: build ? task.sentences : [],
     total: task.sentences.length,
     questions: task.questions,
     k: task.k,
-    seed: build ? task.seed : undefined,
+    seed: job.mode === "build" ? task.seed : undefined,
   };
 }
 
@@ -165,6 +165,11 @@ async function runSystem(job: Extract<ChildJob, { kind: "system" }>): Promise<Ch
     rssBytes: after.rss - before.rss,
     kind: adapter.memory ?? "heap",
   };
+
+  if (job.mode === "build-only") {
+    const outcome: SystemOutcome = { name: adapter.name, config: adapter.config, sentences: total, buildMs, mode: job.mode, memory, ranked: [], latencyUs: [], errors: 0 };
+    return { type: "system", outcome };
+  }
 
   await queryPass(adapter, questions, k, "warm-up");
   const timed = await queryPass(adapter, questions, k, "queries");

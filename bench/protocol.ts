@@ -36,8 +36,11 @@ export type ChildJob =
       readonly kind: "system";
       readonly system: string;
       readonly taskFile: string;
-      /** "build": build from the sentences; "load": load an index saved by an earlier build child. */
-      readonly mode: "build" | "load";
+      /**
+       * "build": build from the sentences, then query; "build-only": build and report the time (a repeat,
+       * so the reported build time is a median); "load": load an index saved by an earlier build child.
+       */
+      readonly mode: "build" | "build-only" | "load";
       /** Where to save (build mode, if the adapter can) or load from (load mode). */
       readonly indexPath?: string;
     }
@@ -55,9 +58,11 @@ export interface SystemOutcome {
   readonly name: string;
   readonly config: string;
   readonly sentences: number;
-  /** Build time, or load time in load mode. */
+  /** Build time (the median of buildRunsMs when the build was repeated), or load time in load mode. */
   readonly buildMs: number;
-  readonly mode: "build" | "load";
+  /** Every build time measured, each in a fresh process. */
+  readonly buildRunsMs?: readonly number[];
+  readonly mode: "build" | "build-only" | "load";
   readonly memory: MemoryFigures;
   /** Top-k sentence ids per question (null = declined), from the timed pass. */
   readonly ranked: (number[] | null)[];
@@ -78,7 +83,10 @@ export interface SystemOutcome {
 export interface FloorOutcome {
   readonly sentences: number;
   readonly tokens: number;
+  /** The median of runsMs when the floor was measured more than once. */
   readonly ms: number;
+  /** Every measurement, each in a fresh process. */
+  readonly runsMs?: readonly number[];
 }
 
 /** Child → parent. */

@@ -7,6 +7,7 @@ import {
   isSquadHit,
   mrrAt,
   normalizeText,
+  median,
   percentile,
   summarizeQuality,
 } from "../bench/scoring.js";
@@ -91,5 +92,14 @@ describe("percentile (nearest rank)", () => {
   it("rejects out-of-range p and has no value for an empty list", () => {
     expect(() => percentile([1], 0)).toThrow(RangeError);
     expect(Number.isNaN(percentile([], 50))).toBe(true);
+  });
+});
+
+describe("median (the build time reported from repeated runs)", () => {
+  it("takes the middle run, so one slow or fast outlier does not move it", () => {
+    expect(median([480, 262, 270])).toBe(270);
+    expect(median([270, 262, 2_000])).toBe(270);
+    expect(median([1, 2, 3, 10])).toBe(2.5);
+    expect(median([])).toBeNaN();
   });
 });
