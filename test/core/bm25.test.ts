@@ -141,6 +141,7 @@ describe("search equals the formula in the file header, computed directly for ev
   ])("%j", (query) => {
     const expected = reference(query);
     for (const limit of [1, 10, 30]) {
+      index.exactWorkLimit = undefined;
       const hits = index.search(query, limit);
       expect(hits).toHaveLength(limit);
       const best = expected.map((score, sentence) => ({ sentence, score })).sort((x, y) => y.score - x.score || x.sentence - y.sentence);
@@ -149,5 +150,22 @@ describe("search equals the formula in the file header, computed directly for ev
         expect(hit.score).toBeCloseTo(expected[hit.sentence]!, 4);
       });
     }
+  });
+
+  it("on a very large corpus ranks by own text first, then gives the leaders their exact full score", () => {
+    index.exactWorkLimit = 0; // as if every question were too costly to spread everywhere
+    for (const query of [["t0", "t1", "t2", "t250"], ["t3", "t150", "t300"], ["t1", "t2"]]) {
+      const expected = reference(query);
+      const hits = index.search(query, 30);
+      expect(hits).toHaveLength(30);
+      hits.forEach((hit, i) => {
+        expect(hit.score).toBeCloseTo(expected[hit.sentence]!, 4);
+        if (i > 0) expect(hit.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+      });
+      // The pool of own-text leaders (1,000 of 3,000 sentences here) holds the exact top 30.
+      const best = expected.map((score, sentence) => ({ sentence, score })).sort((x, y) => y.score - x.score || x.sentence - y.sentence);
+      expect(hits.map((h) => h.sentence)).toEqual(best.slice(0, 30).map((h) => h.sentence));
+    }
+    index.exactWorkLimit = undefined;
   });
 });
