@@ -94,6 +94,10 @@ export class SentenceIndex {
   private readonly scores!: Float32Array;
   private readonly seenInQuery!: Uint8Array;
   private readonly queryTouched!: Int32Array;
+  /** Scratch for searchOwnThenWindows, made on first use. */
+  private querySlot?: Int32Array;
+  /** Overrides EXACT_WORK_LIMIT for this index (tests force either path with it). */
+  exactWorkLimit?: number;
 
   /** Sentences must come in document order: all sentences of a document next to each other. */
   constructor(sentences: readonly IndexableSentence[], options: Partial<Bm25Options> = {}) {
@@ -248,8 +252,8 @@ export class SentenceIndex {
    * EXACT_WORK_LIMIT that is done for every sentence and the result is exact. Above it (only very large
    * corpora, where a question's common words have hundreds of thousands of postings), sentences are first
    * ranked by their own text alone, and the best RERANK_POOL of those get their full score from their
-   * neighbour windows: a sentence none of whose own words match cannot come back. How often this agrees
-   * with the exact ranking is measured in the README (Scale).
+   * neighbour windows: a sentence outside that pool (one that matches only through its neighbours, say)
+   * cannot come back. How often this agrees with the exact ranking is measured in the README (Scale).
    */
   search(queryTerms: readonly string[], limit: number): Hit[] {
     const ids = [...new Set(queryTerms)].map((t) => this.termIds.get(t)).filter((id): id is number => id !== undefined);
@@ -258,11 +262,6 @@ export class SentenceIndex {
     for (const id of ids) work += this.documentFrequency(id) * window;
     return window > 1 && work > (this.exactWorkLimit ?? EXACT_WORK_LIMIT) ? this.searchOwnThenWindows(ids, limit) : this.searchExact(ids, limit);
   }
-
-  /** Overrides EXACT_WORK_LIMIT for this index (tests force either path with it). */
-  exactWorkLimit?: number;
-  /** Scratch for searchOwnThenWindows, made on first use. */
-  private querySlot?: Int32Array;
 
   private searchExact(ids: readonly number[], limit: number): Hit[] {
     const { k1 } = this.options;
