@@ -175,12 +175,8 @@ export class SentenceIndex {
     }
 
     // Each posting's count divided by its sentence's length normalisation B(s), once, here.
-    const { b } = this.options;
     const inverseNorm = new Float32Array(n);
-    for (let s = 0; s < n; s++) {
-      const length = this.sentStart[s + 1]! - this.sentStart[s]!;
-      inverseNorm[s] = 1 / (1 - b + (b * length) / (this.averageLength || 1));
-    }
+    for (let s = 0; s < n; s++) inverseNorm[s] = this.inverseNorm(s);
     for (let p = 0; p < this.postWeight.length; p++) this.postWeight[p] = this.postWeight[p]! * inverseNorm[this.postSentence[p]!]!;
     Object.assign(this, workingState(this.options, n));
   }
@@ -224,6 +220,13 @@ export class SentenceIndex {
 
   documentFrequency(termId: number): number {
     return this.postStart[termId + 1]! - this.postStart[termId]!;
+  }
+
+  /** 1 / B(s): BM25's length normalisation of sentence s. */
+  private inverseNorm(s: number): number {
+    const { b } = this.options;
+    const length = this.sentStart[s + 1]! - this.sentStart[s]!;
+    return 1 / (1 - b + (b * length) / (this.averageLength || 1));
   }
 
   /** Lucene's idf; a term no sentence contains gets the highest possible value. */
@@ -320,7 +323,7 @@ export class SentenceIndex {
 
   /** See `search`: own-text BM25 for every sentence, then the full score for the best RERANK_POOL. */
   private searchOwnThenWindows(ids: readonly number[], limit: number): Hit[] {
-    const { k1, b } = this.options;
+    const { k1 } = this.options;
     const { scores, seenInQuery, queryTouched, postSentence, postWeight, sentStart, sentTerms, docFirst, docEnd, neighbourWeights, followingWeights } = this;
     const idfs = ids.map((id) => this.idfOf(id));
     let candidates = 0;
@@ -345,8 +348,7 @@ export class SentenceIndex {
       counts.fill(0);
       for (let s = Math.max(x - span, docFirst[x]!), last = Math.min(x + span, docEnd[x]! - 1); s <= last; s++) {
         const weight = s === x ? 1 : s < x ? neighbourWeights[x - s]! : followingWeights[s - x]!;
-        const length = sentStart[s + 1]! - sentStart[s]!;
-        const weighted = weight / (1 - b + (b * length) / (this.averageLength || 1));
+        const weighted = weight * this.inverseNorm(s);
         for (let i = sentStart[s]!; i < sentStart[s + 1]!; i++) {
           const j = slot[sentTerms[i]!]!;
           if (j >= 0) counts[j] = counts[j]! + weighted;
