@@ -4,7 +4,8 @@ import { Library } from "../../src/corpus/library.js";
 import { buildKnowledgeBase, type SentenceKnowledgeBase } from "../../src/core/knowledge-base.js";
 import type { Answer } from "../../src/core/types.js";
 
-const QA_DIR = new URL("../../../shared/qa/", import.meta.url);
+// Copies of ../shared/qa, kept identical by `npm run check:copies`.
+const QA_DIR = new URL("../../bench/data/", import.meta.url);
 const readJsonl = <T>(name: string): T[] =>
   readFileSync(new URL(name, QA_DIR), "utf8").trim().split("\n").map((line) => JSON.parse(line) as T);
 
