@@ -15,30 +15,50 @@ beforeAll(async () => {
   kb = library.current as SentenceKnowledgeBase;
 });
 
+/** As bench/data/README.md defines a hit: case-insensitive, curly quotes straightened, whitespace collapsed. */
+const normal = (s: string) => s.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, " ");
 const rankOf = (answer: Answer, gold: string[]) =>
-  answer.excerpts.findIndex((e) => gold.some((g) => e.text.toLowerCase().includes(g.toLowerCase())));
+  answer.excerpts.findIndex((e) => gold.some((g) => normal(e.text).includes(normal(g))));
 
 describe("the shipped question sets", () => {
-  it("answers every answerable seed question, with a correct excerpt first for most and in the top 3 for nearly all", () => {
-    const questions = readJsonl<{ q: string; gold: string[] }>("seed-qa-open.jsonl");
+  // Minimum figures, measured on the corpus as shipped (README "Quality"); ranking work may raise them.
+  it.each([
+    // Measured: Hit@1 0.733, Hit@3 0.933 (the issue's targets are 0.90 and 1.00).
+    { file: "seed-qa-open.jsonl", hit1: 0.73, hit3: 0.93 },
+    // Measured: Hit@1 0.704 (19/27), Hit@3 0.815 (22/27).
+    { file: "seed-qa-more.jsonl", hit1: 0.7, hit3: 0.81 },
+  ])("answers every question of $file, with a correct excerpt first for most and in the top 3 for nearly all", ({ file, hit1, hit3 }) => {
+    const questions = readJsonl<{ q: string; gold: string[] }>(file);
     const ranks = questions.map(({ q, gold }) => {
       const answer = kb.ask(q);
       expect(answer.answered, q).toBe(true);
       return rankOf(answer, gold);
     });
     const hitAt = (k: number) => ranks.filter((r) => r >= 0 && r < k).length / ranks.length;
-    // Measured: Hit@1 0.733, Hit@3 0.933 (the issue's targets are 0.90 and 1.00; see README "Quality").
-    expect(hitAt(1)).toBeGreaterThanOrEqual(0.73);
-    expect(hitAt(3)).toBeGreaterThanOrEqual(0.93);
+    expect(hitAt(1)).toBeGreaterThanOrEqual(hit1);
+    expect(hitAt(3)).toBeGreaterThanOrEqual(hit3);
   });
 
+  const noAnswer = [...readJsonl<{ q: string; near?: boolean }>("seed-noanswer-open.jsonl"), ...readJsonl<{ q: string; near?: boolean }>("seed-noanswer-more.jsonl")];
+
   it("declines every off-corpus seed question", () => {
-    for (const { q } of readJsonl<{ q: string }>("seed-noanswer-open.jsonl")) {
+    const far = noAnswer.filter((n) => !n.near);
+    expect(far.length).toBe(12);
+    for (const { q } of far) {
       const answer = kb.ask(q);
       expect(answer.answered, q).toBe(false);
       expect(answer.reason).toBe("no-match");
       expect(answer.excerpts).toEqual([]);
     }
+  });
+
+  it("declines some near-domain seed questions (the corpus's subjects, a fact it does not hold)", () => {
+    const near = noAnswer.filter((n) => n.near);
+    expect(near.length).toBe(8);
+    // Measured: 3 of 8 declined (Webex's owner, Pistorius's birth date, installing Webex); the others
+    // share enough words with the articles to pass the relevance threshold.
+    const declinedCount = near.filter(({ q }) => !kb.ask(q).answered).length;
+    expect(declinedCount).toBeGreaterThanOrEqual(3);
   });
 });
 
