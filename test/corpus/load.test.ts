@@ -105,6 +105,21 @@ describe("refreshing the library", () => {
     expect(library.current.ask("Where is the lighthouse museum?").excerpts[0]?.text).toMatch(/north cliff/);
   });
 
+  it("reports a document whose metadata changed (same text) as changed, and cites the new title", async () => {
+    const dir = await tempCorpus({ "ferry.txt": ARTICLE, "sources.json": JSON.stringify({ "ferry.txt": { title: "Ferry times" } }) });
+    const library = await Library.open({ corpusDir: dir, maxFileBytes: 1_000_000, maxQuestionChars: 500 });
+    await writeFile(path.join(dir, "sources.json"), JSON.stringify({ "ferry.txt": { title: "Island ferry timetable", outlet: "Island News" } }));
+    const report = await library.refresh();
+    expect(report).toMatchObject({ added: [], changed: ["ferry.txt"], removed: [], sentencesAdded: 0, sentencesRemoved: 0 });
+    expect(library.current.ask("When does the ferry leave?").excerpts[0]?.citations[0]?.meta).toEqual({ title: "Island ferry timetable", outlet: "Island News" });
+  });
+
+  it("reports nothing changed when nothing did", async () => {
+    const dir = await tempCorpus({ "ferry.txt": ARTICLE, "sources.json": JSON.stringify({ "ferry.txt": { title: "Ferry times" } }) });
+    const library = await Library.open({ corpusDir: dir, maxFileBytes: 1_000_000, maxQuestionChars: 500 });
+    expect(await library.refresh()).toMatchObject({ added: [], changed: [], removed: [], skipped: [], sentencesAdded: 0, sentencesRemoved: 0 });
+  });
+
   it("keeps the old index serving when a refresh fails", async () => {
     const dir = await tempCorpus({ "ferry.txt": ARTICLE });
     const library = await Library.open({ corpusDir: dir, maxFileBytes: 1_000_000, maxQuestionChars: 500 });
