@@ -113,12 +113,28 @@ describe("page furniture never comes back as an answer", () => {
     /saturday november 30/i,
     /thought-provoking conversations/i,
   ];
+  it("is in the shipped files (so the checks below can fail)", () => {
+    for (const pattern of furniture) expect(kb.documents.some((d) => pattern.test(d.text)), String(pattern)).toBe(true);
+  });
   it("is not among the answerable sentences", () => {
     for (const s of kb.sentences) for (const pattern of furniture) expect(s.text).not.toMatch(pattern);
   });
   it("is not returned for questions aimed at it", () => {
-    for (const q of ["How can I support the Independent with a donation?", "Where can I post a comment?", "Who took the photo of Pistorius?", "What date is on the page?"]) {
-      for (const e of kb.ask(q).excerpts) for (const pattern of furniture) expect(e.text, q).not.toMatch(pattern);
+    const questions = [
+      "How can I support the Independent with a donation?",
+      "Where can I post a comment?",
+      "Who took the photo of Pistorius?",
+      "What date is on the page?",
+      "Can I comment on the article?",
+      "Is there a commenting forum?",
+    ];
+    // Declining is fine (nothing is returned); the answered ones must answer from the articles' own text.
+    const answers = questions.map((q) => kb.ask(q)).filter((a) => a.answered);
+    // Measured: 4 of the 6 are answered, with article sentences about comments and who took part.
+    expect(answers.length).toBeGreaterThanOrEqual(4);
+    for (const answer of answers) {
+      expect(answer.excerpts.length, answer.question).toBeGreaterThan(0);
+      for (const e of answer.excerpts) for (const pattern of furniture) expect(e.text, answer.question).not.toMatch(pattern);
     }
   });
   it("keeps the article's own attribution line", () => {
