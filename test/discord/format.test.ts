@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeButtonId, encodeButtonId } from "../../src/discord/custom-id.js";
-import { EXCERPTS_PER_PAGE, formatAnswer, formatContext, formatDecline } from "../../src/discord/format.js";
+import { formatAnswer, formatContext, formatDecline } from "../../src/discord/format.js";
 import { DiscordLimits } from "../../src/discord/limits.js";
 import { limitViolations } from "../../src/discord/payload.js";
 import { answered, citation, declined, doc, excerpt } from "./fakes.js";
@@ -85,8 +85,20 @@ describe("formatAnswer", () => {
     }
   });
 
-  it("shows EXCERPTS_PER_PAGE excerpts per page", () => {
-    expect(EXCERPTS_PER_PAGE).toBe(3);
+  it("pages through seven excerpts three at a time: 1–3, 4–6, then 7; Context follows the page", () => {
+    const seven = answered("q", Array.from({ length: 7 }, (_, i) => excerpt(`Excerpt number ${i + 1}.`, [citation(indep, i + 1)])));
+    const numbersOn = (page: number) => [...description(formatAnswer(seven, { page, key: "k" })).matchAll(/\*\*\[(\d+)\]\*\*/g)].map((m) => Number(m[1]));
+    expect([0, 1, 2].map(numbersOn)).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    const footers = [0, 1, 2].map((page) => formatAnswer(seven, { page, key: "k" }).embeds[0]?.footer?.text);
+    expect(footers.map((f) => f?.split(" · ")[0])).toEqual(["Excerpts 1–3 of 7", "Excerpts 4–6 of 7", "Excerpt 7 of 7"]);
+    const labels = [0, 1, 2].map((page) => (formatAnswer(seven, { page, key: "k" }).components[0]?.components[0] as { label: string }).label);
+    expect(labels).toEqual(["More results (2/3)", "More results (3/3)", "No more results"]);
+    // Context of the second page shows the excerpts of that page, not the first.
+    const context = description(formatContext(seven, 1));
+    expect(context).toContain("**Excerpt number 4.**");
+    expect(context).toContain("**Excerpt number 6.**");
+    expect(context).not.toContain("Excerpt number 3.");
+    expect(context).not.toContain("Excerpt number 7.");
   });
 });
 
