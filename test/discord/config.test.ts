@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CONFIG_DEFAULTS, ConfigError, loadConfig, loadConfigFromEnvironment } from "../../src/config.js";
 
 function problems(env: Record<string, string>): readonly string[] {
@@ -102,8 +102,14 @@ describe("loadConfig", () => {
 });
 
 describe("loadConfigFromEnvironment", () => {
+  const temps: string[] = [];
+  afterEach(() => {
+    for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   it("reads a .env file without touching process.env; real variables win", () => {
     const dir = mkdtempSync(join(tmpdir(), "lookout-env-"));
+    temps.push(dir);
     const file = join(dir, ".env");
     writeFileSync(file, "MAX_QUESTION_CHARS=77\nLOOKOUT_TEST_ONLY=1\nCORPUS_DIR=from-file\n");
     const before = process.env.CORPUS_DIR;
