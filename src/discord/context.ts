@@ -37,9 +37,14 @@ export interface BotContext {
   };
 }
 
+/** The settings a command's registration depends on (read by `npm run register` from the same config as the bot). */
+export type CommandSettings = Pick<Config, "moderatorRoleIds">;
+
 /** One slash command: its definition (registered by `npm run register`) and its behaviour. */
 export interface Command {
   readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  /** The registration when it depends on settings; `data.toJSON()` otherwise. */
+  definition?(settings: CommandSettings): RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
 }
