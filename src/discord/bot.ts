@@ -85,7 +85,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
     logger: log,
     answers: new AnswerCache(options.answerCache),
     cooldown: new Cooldown(config.cooldownSeconds),
-    state: { messageContent: wantMessageContent, refreshing: false },
+    state: { messageContent: wantMessageContent },
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let current: Client<true> | undefined;

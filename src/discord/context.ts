@@ -18,7 +18,9 @@ export interface CorpusSource {
   readonly current: KnowledgeBase;
   /** Files skipped at the last successful load. */
   readonly skipped: readonly SkippedFile[];
-  /** Builds a new knowledge base and swaps it in; rejects on failure (the old one keeps serving). */
+  /** True while a refresh runs; refresh() then joins it instead of starting another. */
+  readonly isRefreshing: boolean;
+  /** Builds a new knowledge base and swaps it in; concurrent calls share one reload. Rejects on failure (the old one keeps serving). */
   refresh(): Promise<RefreshReport>;
 }
 
@@ -32,8 +34,6 @@ export interface BotContext {
   readonly state: {
     /** False when the bot connected without the Message Content intent: ask channels cannot work. */
     messageContent: boolean;
-    /** True while a /refresh runs, so a second one is turned away instead of racing it. */
-    refreshing: boolean;
   };
 }
 

@@ -434,6 +434,9 @@ describe("/refresh", () => {
       get skipped() {
         return library.skipped;
       },
+      get isRefreshing() {
+        return library.isRefreshing;
+      },
       refresh: () => {
         refreshes++;
         return library.refresh();
@@ -511,11 +514,56 @@ describe("/refresh", () => {
     expect(embed.fields).toEqual(expect.arrayContaining([{ name: "Added", value: "010\\_lighthouse.txt" }]));
     const skipped = embed.fields.find((f: { name: string }) => f.name === "Skipped");
     expect(skipped?.value).toContain("011\\_empty.txt: ");
+    expect(edit.body.content).toBeUndefined(); // it started this refresh: no "already running" note
     expect(edit.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
     expect(s.state.interactions.get(id)?.acknowledged).toBe(true);
 
     const answer = await slash(s, "ask", { question: "How many gannets did the lighthouse keeper count?" });
     expect(readable(answer.body.data.embeds[0].description)).toContain("seventeen gannets");
+  });
+
+  it("a second /refresh while one runs joins it: one reload, both moderators get its report", async () => {
+    const { library } = await countedLibrary();
+    let reloads = 0;
+    let finish: () => void = () => undefined;
+    let running: Promise<Awaited<ReturnType<Library["refresh"]>>> | undefined;
+    // The Library's contract (concurrent calls share one reload), with a reload that ends when the test says so.
+    const gated: CorpusSource = {
+      get current() {
+        return library.current;
+      },
+      skipped: [],
+      get isRefreshing() {
+        return running !== undefined;
+      },
+      refresh() {
+        running ??= new Promise<void>((resolve) => {
+          reloads++;
+          finish = resolve;
+        })
+          .then(() => library.refresh())
+          .finally(() => (running = undefined));
+        return running;
+      },
+    };
+    const { standIn: s } = await setup({ library: gated });
+    const first = await slash(s, "refresh", {}, { roles: [s.moderatorRoleId] });
+    const second = await slash(s, "refresh", {}, { userId: s.ownerId });
+    expect(first.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(second.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // both handlers are now waiting on the reload
+    expect(reloads).toBe(1);
+    finish();
+    const edits = await Promise.all(
+      [first, second].map((x) => {
+        const token = s.state.interactions.get(x.id)!.payload.token;
+        return s.waitForRequest((r) => r.route === EDIT_ORIGINAL && r.method === "PATCH" && r.params.token === token, 5000);
+      }),
+    );
+    expect(edits.map((e) => e.body.embeds[0].title)).toEqual(["Corpus refreshed", "Corpus refreshed"]);
+    expect(edits[0]!.body.content).toBeUndefined();
+    expect(edits[1]!.body.content).toContain("already running when you asked");
+    expect(reloads).toBe(1);
   });
 
   it("accepts a role from MODERATOR_ROLE_IDS; a failed refresh reports the error and the old corpus keeps serving", async () => {
@@ -604,6 +652,7 @@ describe("robustness", () => {
         return shipped.current;
       },
       skipped: [],
+      isRefreshing: false,
       refresh: () => shipped.refresh(),
     };
     const { standIn: s } = await setup({ library: flaky });
@@ -622,6 +671,7 @@ describe("robustness", () => {
         throw new Error("index gone");
       },
       skipped: [],
+      isRefreshing: false,
       refresh: () => Promise.reject(new Error("disk gone")),
     };
     const { standIn: s } = await setup({ library: broken });

@@ -45,6 +45,9 @@ export function isModerator(interaction: ChatInputCommandInteraction, moderatorR
   return roleIds.some((id) => moderatorRoleIds.includes(id));
 }
 
+export const JOINED_NOTE =
+  "A refresh was already running when you asked, so this is its report. If you changed files after it started, run `/refresh` again.";
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!isModerator(interaction, ctx.config.moderatorRoleIds)) {
     ctx.logger.info({ user: interaction.user.id, guild: interaction.guildId }, "refresh refused: not a moderator");
@@ -54,34 +57,28 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     });
     return;
   }
-  if (ctx.state.refreshing) {
-    await interaction.reply({ ...notice("A refresh is already running; try again when it has finished."), flags: MessageFlags.Ephemeral });
-    return;
-  }
-  ctx.state.refreshing = true;
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  // The Library shares one reload between concurrent calls: a second /refresh joins the running one.
+  const joined = ctx.library.isRefreshing;
   try {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    try {
-      const report = await ctx.library.refresh();
-      ctx.logger.info(
-        {
-          user: interaction.user.id,
-          documents: report.documents,
-          added: report.added.length,
-          changed: report.changed.length,
-          removed: report.removed.length,
-          skipped: report.skipped.length,
-          sentences: report.sentences,
-          ms: Math.round(report.milliseconds),
-        },
-        "corpus refreshed",
-      );
-      await interaction.editReply(formatRefreshReport(report));
-    } catch (error) {
-      ctx.logger.warn({ err: error, user: interaction.user.id }, "refresh failed; the previous corpus keeps serving");
-      await interaction.editReply(formatRefreshFailure(error, ctx.library.current));
-    }
-  } finally {
-    ctx.state.refreshing = false;
+    const report = await ctx.library.refresh();
+    ctx.logger.info(
+      {
+        user: interaction.user.id,
+        joined,
+        documents: report.documents,
+        added: report.added.length,
+        changed: report.changed.length,
+        removed: report.removed.length,
+        skipped: report.skipped.length,
+        sentences: report.sentences,
+        ms: Math.round(report.milliseconds),
+      },
+      "corpus refreshed",
+    );
+    await interaction.editReply({ ...formatRefreshReport(report), ...(joined ? { content: JOINED_NOTE } : {}) });
+  } catch (error) {
+    ctx.logger.warn({ err: error, user: interaction.user.id, joined }, "refresh failed; the previous corpus keeps serving");
+    await interaction.editReply({ ...formatRefreshFailure(error, ctx.library.current), ...(joined ? { content: JOINED_NOTE } : {}) });
   }
 }
