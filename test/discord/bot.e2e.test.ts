@@ -234,6 +234,20 @@ describe("/ask", () => {
     const other = await slash(s, "ask", { question: questions[1]! }, { userId: s.ownerId });
     expect(other.body.data.embeds[0].description).toContain("**[1]**");
   });
+
+  it("a user's own mistake (an empty or too long question) does not start the cooldown: the next question is answered at once", async () => {
+    const { standIn: s } = await setup({ config: { cooldownSeconds: 30 } });
+    const long = await slash(s, "ask", { question: "why ".repeat(130) });
+    expect(long.body.data.embeds[0].description).toContain("the limit is 500");
+    const empty = await slash(s, "ask", { question: "   " });
+    expect(empty.body.data.embeds[0].description).toContain("Ask me a question about the documents");
+    const real = await slash(s, "ask", { question: questions[0]! });
+    expect(real.body.data.content).toBeUndefined(); // not "Please wait …"
+    expect(real.body.data.embeds[0].description).toContain("**[1]**");
+    // ...and that answered question did start it
+    const again = await slash(s, "ask", { question: questions[1]! });
+    expect(again.body.data.content).toMatch(/^Please wait/);
+  });
 });
 
 describe("buttons", () => {
@@ -324,6 +338,22 @@ describe("messages", () => {
     s.sendMessage("hello??", { dm: true });
     await new Promise((r) => setTimeout(r, 200));
     expect(messagesSent(s)).toHaveLength(2);
+  });
+
+  it("a mention without a question, or with one too long, does not start the cooldown", async () => {
+    const { standIn: s } = await setup({ config: { cooldownSeconds: 30 } });
+    s.sendMessage("", { mentionsBot: true }); // just "@Lookout"
+    const empty = await s.waitForRequest((r) => r.method === "POST" && r.route === CHANNEL_MESSAGES);
+    expect(empty.body.embeds[0].description).toContain("Ask me a question about the documents");
+    let since = s.requests.length;
+    s.sendMessage("why ".repeat(130), { mentionsBot: true });
+    const long = await s.waitForRequest((r) => r.method === "POST" && r.route === CHANNEL_MESSAGES, 2000, { since });
+    expect(long.body.embeds[0].description).toContain("the limit is 500");
+    since = s.requests.length;
+    s.sendMessage("how was the call intercepted?", { mentionsBot: true });
+    const answer = await s.waitForRequest((r) => r.method === "POST" && r.route === CHANNEL_MESSAGES, 2000, { since });
+    expect(answer.body.content).toBeUndefined(); // not "Please wait …"
+    expect(answer.body.embeds[0].description).toMatch(/\*\*\[1\]\*\* “/);
   });
 
   it("answers a direct message", async () => {
