@@ -7,7 +7,7 @@
  * 4014 "Disallowed intents": the bot logs how to enable it and reconnects without it (ask channels then stay
  * silent; mentions, DMs and slash commands keep working).
  */
-import { Client, Events, GatewayIntentBits, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
+import { Client, Events, GatewayIntentBits, OAuth2Routes, OAuth2Scopes, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { BotContext, CorpusSource } from "./context.js";
@@ -24,10 +24,17 @@ export const BOT_PERMISSIONS =
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.ReadMessageHistory;
 
-/** The OAuth2 URL that adds the bot to a server with its slash commands and exactly BOT_PERMISSIONS. */
+export const INVITE_SCOPES = [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands] as const;
+
+/**
+ * The OAuth2 URL that adds the bot to a server with its slash commands and exactly BOT_PERMISSIONS, what
+ * `client.generateInvite({ scopes: INVITE_SCOPES, permissions: BOT_PERMISSIONS })` builds, but always on Discord's
+ * authorization page (OAuth2Routes): generateInvite builds on the REST base URL, which DISCORD_API_URL may
+ * point at a proxy or a test stand-in, where no one can authorise anything.
+ */
 export function inviteUrl(applicationId: string): string {
-  const params = new URLSearchParams({ client_id: applicationId, scope: "bot applications.commands", permissions: BOT_PERMISSIONS.toString() });
-  return `https://discord.com/oauth2/authorize?${params.toString().replace(/\+/g, "%20")}`;
+  const query = new URLSearchParams({ client_id: applicationId, scope: INVITE_SCOPES.join(" "), permissions: BOT_PERMISSIONS.toString() });
+  return `${OAuth2Routes.authorizationURL}?${query.toString()}`;
 }
 
 export function gatewayIntents(messageContent: boolean): GatewayIntentBits[] {

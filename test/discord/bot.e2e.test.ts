@@ -11,7 +11,7 @@ import { GatewayIntentBits, InteractionResponseType, MessageFlags, PermissionFla
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config.js";
 import { Library } from "../../src/corpus/library.js";
-import { startBot, type BotHandle } from "../../src/discord/bot.js";
+import { BOT_PERMISSIONS, INVITE_SCOPES, inviteUrl, startBot, type BotHandle } from "../../src/discord/bot.js";
 import type { CorpusSource } from "../../src/discord/context.js";
 import { decodeButtonId } from "../../src/discord/custom-id.js";
 import { limitViolations } from "../../src/discord/payload.js";
@@ -726,7 +726,19 @@ describe("robustness", () => {
     const logs = logLines.join("");
     expect(logs.length).toBeGreaterThan(1000);
     expect(logs).not.toContain(s.token);
-    expect(logs).toContain("discord.com/oauth2/authorize?client_id=");
+    expect(logs).toContain("discord.com/api/v10/oauth2/authorize?client_id=");
+  });
+
+  it("logs the invite URL discord.js's generateInvite builds, on Discord's own authorization page even with DISCORD_API_URL set", async () => {
+    const { standIn: s, bot: b } = await setup();
+    const logged = logLines.map((l) => JSON.parse(l) as { msg: string; url?: string }).find((l) => l.msg.startsWith("invite URL"));
+    const url = new URL(logged?.url ?? "");
+    expect(url.origin).toBe("https://discord.com"); // not the stand-in at DISCORD_API_URL
+    expect(url.searchParams.get("client_id")).toBe(s.applicationId);
+    const generated = new URL(b.client.generateInvite({ scopes: [...INVITE_SCOPES], permissions: BOT_PERMISSIONS }));
+    expect(generated.origin).toBe(new URL(s.apiUrl).origin); // why the bot does not call it: it builds on the REST base URL
+    expect([...url.searchParams].sort()).toEqual([...generated.searchParams].sort());
+    expect(url.toString()).toBe(inviteUrl(s.applicationId));
   });
 });
 
