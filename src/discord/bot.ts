@@ -14,6 +14,7 @@ import type { BotContext, CorpusSource } from "./context.js";
 import { ERROR_NOTICE, notice } from "./format.js";
 import { handleInteraction } from "./handlers/interactions.js";
 import { handleMessage } from "./handlers/messages.js";
+import { definition as refreshDefinition } from "./commands/refresh.js";
 import { AnswerCache, Cooldown, type AnswerCacheOptions } from "./state.js";
 
 /** What the bot needs in a channel: View Channels, Send Messages, Send Messages in Threads, Embed Links, Read Message History. */
@@ -35,6 +36,36 @@ export const INVITE_SCOPES = [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommand
 export function inviteUrl(applicationId: string): string {
   const query = new URLSearchParams({ client_id: applicationId, scope: INVITE_SCOPES.join(" "), permissions: BOT_PERMISSIONS.toString() });
   return `${OAuth2Routes.authorizationURL}?${query.toString()}`;
+}
+
+/**
+ * Warns when the registered /refresh does not match MODERATOR_ROLE_IDS (registered before it was changed) or is
+ * missing: the fix is `npm run register`. One GET at start-up; never fails the start.
+ */
+export async function checkRegisteredCommands(client: Client<true>, config: Config, log: Logger): Promise<void> {
+  try {
+    const registered = await (config.discordGuildId === undefined
+      ? client.application.commands.fetch()
+      : client.application.commands.fetch({ guildId: config.discordGuildId }));
+    const refresh = registered.find((c) => c.name === "refresh");
+    const scope = config.discordGuildId === undefined ? "global" : "guild";
+    if (refresh === undefined) {
+      log.warn({ scope }, "/refresh is not registered: run `npm run register`");
+      return;
+    }
+    const want = refreshDefinition(config).default_member_permissions ?? null;
+    const have = refresh.defaultMemberPermissions?.bitfield.toString() ?? null;
+    if (want !== have) {
+      log.warn(
+        { scope, registered: have, expected: want, moderatorRoleIds: config.moderatorRoleIds },
+        want === null
+          ? "/refresh is registered for Manage Server only, so members with a MODERATOR_ROLE_IDS role never see it: run `npm run register`"
+          : "/refresh is registered without the Manage Server requirement MODERATOR_ROLE_IDS (now empty) implies: run `npm run register`",
+      );
+    }
+  } catch (error) {
+    log.debug({ err: error }, "could not fetch the registered commands to check /refresh");
+  }
 }
 
 export function gatewayIntents(messageContent: boolean): GatewayIntentBits[] {
@@ -191,6 +222,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
   }
   started = true;
   announce(current);
+  void checkRegisteredCommands(current, config, log);
 
   return {
     get client(): Client<true> {

@@ -72,6 +72,8 @@ async function setup(
     standIn?: DiscordStandInOptions;
     library?: CorpusSource;
     logLevel?: Config["logLevel"];
+    /** What `npm run register` ran with (default: the bot's MODERATOR_ROLE_IDS); false: not registered. */
+    register?: { moderatorRoleIds: readonly string[] } | false;
   } = {},
 ): Promise<{ standIn: DiscordStandIn; bot: BotHandle }> {
   standIn = await startDiscordStandIn(options.standIn);
@@ -85,13 +87,15 @@ async function setup(
     ...(typeof options.config === "function" ? options.config(standIn) : options.config),
   };
   // What `npm run register` does with this config, so the stand-in offers each command as Discord would.
-  await registerCommands({
-    token: standIn.token,
-    apiUrl: standIn.apiUrl,
-    applicationId: standIn.applicationId,
-    guildId: standIn.guildId,
-    moderatorRoleIds: config.moderatorRoleIds,
-  });
+  if (options.register !== false) {
+    await registerCommands({
+      token: standIn.token,
+      apiUrl: standIn.apiUrl,
+      applicationId: standIn.applicationId,
+      guildId: standIn.guildId,
+      moderatorRoleIds: options.register?.moderatorRoleIds ?? config.moderatorRoleIds,
+    });
+  }
   logLines = [];
   const logger = createLogger({ level: options.logLevel ?? "info" }, { write: (line: string) => void logLines.push(line) });
   bot = await startBot(config, options.library ?? shipped, logger, { readyTimeoutMs: 5000 });
@@ -612,6 +616,31 @@ describe("/refresh", () => {
     expect(embed.description).toContain("the previous corpus (3 documents,");
     const answer = await slash(s, "ask", { question: "What did the Ministry of Defence blame for the leak?" });
     expect(readable(answer.body.data.embeds[0].description).toLowerCase()).toContain("non-secure data line");
+  });
+
+  it("at start-up, warns when the registered /refresh does not match MODERATOR_ROLE_IDS, or is not registered", async () => {
+    const warnings = async (s: DiscordStandIn): Promise<string[]> => {
+      await s.waitForRequest((r) => r.method === "GET" && r.path === `/applications/${s.applicationId}/guilds/${s.guildId}/commands`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return logLines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40 && l.msg.includes("/refresh")).map((l) => l.msg);
+    };
+    // registered before MODERATOR_ROLE_IDS was set
+    let { standIn: s } = await setup({ config: (si) => ({ moderatorRoleIds: [si.helperRoleId] }), register: { moderatorRoleIds: [] } });
+    expect(await warnings(s)).toEqual([expect.stringMatching(/MODERATOR_ROLE_IDS role never see it: run `npm run register`/)]);
+    await bot?.stop();
+    await s.close();
+    // registered with roles that were removed since
+    ({ standIn: s } = await setup({ register: { moderatorRoleIds: ["323456789012345678"] } }));
+    expect(await warnings(s)).toEqual([expect.stringMatching(/without the Manage Server requirement.*run `npm run register`/)]);
+    await bot?.stop();
+    await s.close();
+    ({ standIn: s } = await setup({ register: false }));
+    expect(await warnings(s)).toEqual(["/refresh is not registered: run `npm run register`"]);
+    await bot?.stop();
+    await s.close();
+    // matching: silent
+    ({ standIn: s } = await setup({ config: (si) => ({ moderatorRoleIds: [si.helperRoleId] }) }));
+    expect(await warnings(s)).toEqual([]);
   });
 
   it("the registration follows MODERATOR_ROLE_IDS; every other command is offered to everyone", () => {
