@@ -43,6 +43,11 @@ export class Library {
     return this.lastSkipped;
   }
 
+  /** True while a reload runs (a refresh() now joins it). */
+  get isRefreshing(): boolean {
+    return this.refreshing !== undefined;
+  }
+
   /** Reloads the corpus; concurrent calls share one reload. Rejects (old index still serving) on failure. */
   refresh(): Promise<RefreshReport> {
     this.refreshing ??= this.reload().finally(() => (this.refreshing = undefined));

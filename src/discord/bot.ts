@@ -7,13 +7,14 @@
  * 4014 "Disallowed intents": the bot logs how to enable it and reconnects without it (ask channels then stay
  * silent; mentions, DMs and slash commands keep working).
  */
-import { Client, Events, GatewayIntentBits, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
+import { Client, Events, GatewayIntentBits, OAuth2Routes, OAuth2Scopes, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { BotContext, CorpusSource } from "./context.js";
 import { ERROR_NOTICE, notice } from "./format.js";
 import { handleInteraction } from "./handlers/interactions.js";
 import { handleMessage } from "./handlers/messages.js";
+import { definition as refreshDefinition } from "./commands/refresh.js";
 import { AnswerCache, Cooldown, type AnswerCacheOptions } from "./state.js";
 
 /** What the bot needs in a channel: View Channels, Send Messages, Send Messages in Threads, Embed Links, Read Message History. */
@@ -24,10 +25,47 @@ export const BOT_PERMISSIONS =
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.ReadMessageHistory;
 
-/** The OAuth2 URL that adds the bot to a server with its slash commands and exactly BOT_PERMISSIONS. */
+export const INVITE_SCOPES = [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands] as const;
+
+/**
+ * The OAuth2 URL that adds the bot to a server with its slash commands and exactly BOT_PERMISSIONS, what
+ * `client.generateInvite({ scopes: INVITE_SCOPES, permissions: BOT_PERMISSIONS })` builds, but always on Discord's
+ * authorization page (OAuth2Routes): generateInvite builds on the REST base URL, which DISCORD_API_URL may
+ * point at a proxy or a test stand-in, where no one can authorise anything.
+ */
 export function inviteUrl(applicationId: string): string {
-  const params = new URLSearchParams({ client_id: applicationId, scope: "bot applications.commands", permissions: BOT_PERMISSIONS.toString() });
-  return `https://discord.com/oauth2/authorize?${params.toString().replace(/\+/g, "%20")}`;
+  const query = new URLSearchParams({ client_id: applicationId, scope: INVITE_SCOPES.join(" "), permissions: BOT_PERMISSIONS.toString() });
+  return `${OAuth2Routes.authorizationURL}?${query.toString()}`;
+}
+
+/**
+ * Warns when the registered /refresh does not match MODERATOR_ROLE_IDS (registered before it was changed) or is
+ * missing: the fix is `npm run register`. One GET at start-up; never fails the start.
+ */
+export async function checkRegisteredCommands(client: Client<true>, config: Config, log: Logger): Promise<void> {
+  try {
+    const registered = await (config.discordGuildId === undefined
+      ? client.application.commands.fetch()
+      : client.application.commands.fetch({ guildId: config.discordGuildId }));
+    const refresh = registered.find((c) => c.name === "refresh");
+    const scope = config.discordGuildId === undefined ? "global" : "guild";
+    if (refresh === undefined) {
+      log.warn({ scope }, "/refresh is not registered: run `npm run register`");
+      return;
+    }
+    const want = refreshDefinition(config).default_member_permissions ?? null;
+    const have = refresh.defaultMemberPermissions?.bitfield.toString() ?? null;
+    if (want !== have) {
+      log.warn(
+        { scope, registered: have, expected: want, moderatorRoleIds: config.moderatorRoleIds },
+        want === null
+          ? "/refresh is registered for Manage Server only, so members with a MODERATOR_ROLE_IDS role never see it: run `npm run register`"
+          : "/refresh is registered without the Manage Server requirement MODERATOR_ROLE_IDS (now empty) implies: run `npm run register`",
+      );
+    }
+  } catch (error) {
+    log.debug({ err: error }, "could not fetch the registered commands to check /refresh");
+  }
 }
 
 export function gatewayIntents(messageContent: boolean): GatewayIntentBits[] {
@@ -85,7 +123,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
     logger: log,
     answers: new AnswerCache(options.answerCache),
     cooldown: new Cooldown(config.cooldownSeconds),
-    state: { messageContent: wantMessageContent, refreshing: false },
+    state: { messageContent: wantMessageContent },
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let current: Client<true> | undefined;
@@ -184,6 +222,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
   }
   started = true;
   announce(current);
+  void checkRegisteredCommands(current, config, log);
 
   return {
     get client(): Client<true> {

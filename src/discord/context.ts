@@ -18,7 +18,9 @@ export interface CorpusSource {
   readonly current: KnowledgeBase;
   /** Files skipped at the last successful load. */
   readonly skipped: readonly SkippedFile[];
-  /** Builds a new knowledge base and swaps it in; rejects on failure (the old one keeps serving). */
+  /** True while a refresh runs; refresh() then joins it instead of starting another. */
+  readonly isRefreshing: boolean;
+  /** Builds a new knowledge base and swaps it in; concurrent calls share one reload. Rejects on failure (the old one keeps serving). */
   refresh(): Promise<RefreshReport>;
 }
 
@@ -32,14 +34,17 @@ export interface BotContext {
   readonly state: {
     /** False when the bot connected without the Message Content intent: ask channels cannot work. */
     messageContent: boolean;
-    /** True while a /refresh runs, so a second one is turned away instead of racing it. */
-    refreshing: boolean;
   };
 }
+
+/** The settings a command's registration depends on (read by `npm run register` from the same config as the bot). */
+export type CommandSettings = Pick<Config, "moderatorRoleIds">;
 
 /** One slash command: its definition (registered by `npm run register`) and its behaviour. */
 export interface Command {
   readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  /** The registration when it depends on settings; `data.toJSON()` otherwise. */
+  definition?(settings: CommandSettings): RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
 }

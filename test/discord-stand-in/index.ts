@@ -56,7 +56,15 @@ export type { ActorOptions } from './state.js';
 export type { CannedResponse, RecordedFile, RecordedRequest, RequestPredicate } from './rest.js';
 export type { GatewayStats, ReceivedFrame, SentDispatch, StandInEvents } from './gateway.js';
 export type { SimpleOptionValue, SlashOptionsInput } from './payloads.js';
-export { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, MODERATOR_PERMISSIONS, snowflake } from './payloads.js';
+export { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, HELPER_PERMISSIONS, MODERATOR_PERMISSIONS, snowflake } from './payloads.js';
+
+/** What `sendInteraction` throws for a command Discord would neither show to this user nor deliver. */
+export class CommandNotDeliveredError extends Error {
+  constructor(readonly reason: string) {
+    super(`stand-in: not delivered: ${reason}`);
+    this.name = 'CommandNotDeliveredError';
+  }
+}
 
 export interface DiscordStandInOptions {
   /** Bot token to accept. Default: a random token-shaped string (see `standIn.token`). */
@@ -116,6 +124,8 @@ export class DiscordStandIn {
   readonly everyoneRoleId: string;
   /** Role with Manage Guild (0x20): put it in `roles` to act as a moderator. */
   readonly moderatorRoleId: string;
+  /** Role with Manage Messages but not Manage Guild. */
+  readonly helperRoleId: string;
   readonly botRoleId: string;
   /** Guild owner (not the default user, so the default user has no implicit permissions). */
   readonly ownerId: string;
@@ -152,6 +162,7 @@ export class DiscordStandIn {
     this.channelIds = ids.channelIds;
     this.everyoneRoleId = ids.everyoneRoleId;
     this.moderatorRoleId = ids.moderatorRoleId;
+    this.helperRoleId = ids.helperRoleId;
     this.botRoleId = ids.botRoleId;
     this.ownerId = ids.ownerId;
     this.defaultUserId = ids.defaultUserId;
@@ -335,8 +346,15 @@ export class DiscordStandIn {
   // -------------------------------------------------------------------------
   // Injecting gateway events
 
-  /** Dispatch INTERACTION_CREATE. The stand-in remembers the interaction so its callback/webhook routes work. */
+  /**
+   * Dispatch INTERACTION_CREATE. The stand-in remembers the interaction so its callback/webhook routes work.
+   * Throws `CommandNotDeliveredError` (and dispatches nothing) when Discord would not let this user run a
+   * registered command here: its `default_member_permissions` exceed the member's permissions, or its
+   * `contexts` exclude this place (see `StandInState.undeliverableReason`).
+   */
   sendInteraction<T extends APIInteraction>(payload: T): SentDispatch<T> {
+    const reason = this.state.undeliverableReason(payload);
+    if (reason !== undefined) throw new CommandNotDeliveredError(reason);
     let sent: SentDispatch<T> | undefined;
     this.state.rememberInteraction(payload, () => sent?.sentAt ?? null);
     sent = this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
