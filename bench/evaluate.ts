@@ -5,7 +5,7 @@
  *   npx tsx bench/evaluate.ts '{"bm25":{"k1":0.6}}' '{"bm25":{"k1":0.3}}'   one line per setting
  * Any change to ranking should be measured here (and then in `npm run bench`) before and after.
  */
-import { createLookoutAdapter } from "../src/bench-api.js";
+import { createLookoutAdapter } from "./lookout-engine.js";
 import type { EngineOptions } from "../src/core/knowledge-base.js";
 import { loadSeed, loadSquad } from "./data.js";
 import { containsAnswer, firstHitRank, hitAt, isSquadHit, mrrAt } from "./scoring.js";

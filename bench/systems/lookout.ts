@@ -4,7 +4,7 @@
  * way) and `save`/`load` (scale mode reports its start-up time). If that module fails to load, the
  * harness lists Lookout as skipped, with the reason, and measures the other systems.
  */
-import { createLookoutAdapter } from "../../src/bench-api.js";
+import { createLookoutAdapter } from "../lookout-engine.js";
 import type { AdapterFactory } from "../adapter.js";
 
 // Typed as an AdapterFactory so `tsc` checks that Lookout's adapter fits the bench's interface.

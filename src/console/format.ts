@@ -17,7 +17,8 @@ function describeCitation(c: Citation): string {
 
 export function formatAnswer(answer: Answer, kb: KnowledgeBase, options: { top: number; tty: boolean }): string {
   if (!answer.answered) return declineMessage(answer, kb);
-  return answer.excerpts
+  const lead = answer.confidence === "low" ? "I'm not sure these answer your question — the closest passages in the documents:\n\n" : "";
+  return lead + answer.excerpts
     .slice(0, options.top)
     .map((e, i) => {
       let text = "";

@@ -16,7 +16,15 @@ const DATE_WORDS: ReadonlySet<string> = new Set(
   )
 );
 
-const isNumber = (term: string) => /^[\d.,:/-]*\d[\d.,:/-]*$/.test(term);
+/** Numbers are often written as words ("all four participants", "leaves at nine"). */
+const NUMBER_WORDS: ReadonlySet<string> = new Set(
+  termsOf(
+    "two three four five six seven eight nine ten eleven twelve thirteen fifteen twenty thirty forty fifty " +
+      "sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion billions dozen dozens",
+  ),
+);
+
+const isNumber = (term: string) => NUMBER_WORDS.has(term) || /^[\d.,:/-]*\d[\d.,:/-]*$/.test(term);
 
 export function answerTypeOf(question: string): AnswerType {
   const q = question.toLowerCase();

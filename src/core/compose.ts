@@ -1,7 +1,16 @@
 /** Ranked sentences → excerpts: near-duplicates merged across sources, citations, context, highlights. */
+import type { Hit } from "../search/bm25.js";
 import { highlightRanges } from "../text/analyser.js";
-import type { Retrieval, SentenceKnowledgeBase } from "./knowledge-base.js";
-import type { Citation, Excerpt } from "./types.js";
+import type { StoredSentence } from "./sentences.js";
+import type { Citation, Excerpt, SourceDocument } from "./types.js";
+
+/** What composing needs of a knowledge base: its sentences, their terms and their documents. */
+export interface ComposeSource {
+  readonly documents: readonly SourceDocument[];
+  readonly sentences: readonly StoredSentence[];
+  sentenceTerms(sentence: number): readonly string[];
+  sentencesInDocument(document: number): number;
+}
 
 /**
  * Two sentences are one statement quoted by several sources when their distinct terms overlap this much
@@ -13,12 +22,12 @@ const MIN_SHARED_TERMS = 3;
 const QUOTED_RUN = 5;
 const CONTEXT_SENTENCES = 2;
 
-export function composeExcerpts(kb: SentenceKnowledgeBase, retrieval: Retrieval, max: number): Excerpt[] {
-  const queryTerms = new Set(retrieval.terms);
+export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questionTerms: readonly string[], max: number): Excerpt[] {
+  const queryTerms = new Set(questionTerms);
   const chosen: Array<{ excerpt: Excerpt; terms: Set<string>; sequence: readonly string[]; documents: Set<number> }> = [];
-  for (const hit of retrieval.hits) {
+  for (const hit of hits) {
     const sentence = kb.sentences[hit.sentence]!;
-    const sequence = kb.index.sentenceTerms(hit.sentence);
+    const sequence = kb.sentenceTerms(hit.sentence);
     const terms = new Set(sequence);
     const same = chosen.find((c) => isSameStatement(c.terms, terms) || sharesRun(c.sequence, sequence, QUOTED_RUN));
     if (same) {
@@ -68,7 +77,7 @@ function sharesRun(a: readonly string[], b: readonly string[], run: number): boo
   return false;
 }
 
-function citationOf(kb: SentenceKnowledgeBase, index: number): Citation {
+function citationOf(kb: ComposeSource, index: number): Citation {
   const sentence = kb.sentences[index]!;
   const document = kb.documents[sentence.document]!;
   return {
@@ -78,7 +87,7 @@ function citationOf(kb: SentenceKnowledgeBase, index: number): Citation {
   };
 }
 
-function contextOf(kb: SentenceKnowledgeBase, index: number): Excerpt["context"] {
+function contextOf(kb: ComposeSource, index: number): Excerpt["context"] {
   const document = kb.sentences[index]!.document;
   const around = (from: number, to: number) =>
     kb.sentences.slice(Math.max(0, from), Math.max(0, to)).filter((s) => s.document === document).map((s) => s.text);

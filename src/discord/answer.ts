@@ -17,13 +17,13 @@ export interface AskOutcome {
  * Asks the current knowledge base and formats the reply. `key` (the asking message's or interaction's id)
  * names the question in the answer cache, for the buttons.
  */
-export function ask(ctx: BotContext, question: string, key: string, askerId: string): AskOutcome {
+export async function ask(ctx: BotContext, question: string, key: string, askerId: string): Promise<AskOutcome> {
   const started = performance.now();
   const kb = ctx.library.current;
-  const answer = kb.ask(question);
+  const answer = await ctx.library.ask(question);
   const ms = performance.now() - started;
   ctx.logger.info(
-    { user: askerId, key, chars: question.length, answered: answer.answered, reason: answer.reason, excerpts: answer.excerpts.length, ms: Math.round(ms * 100) / 100 },
+    { user: askerId, key, chars: question.length, answered: answer.answered, confidence: answer.confidence, reason: answer.reason, excerpts: answer.excerpts.length, ms: Math.round(ms * 100) / 100 },
     "question",
   );
   ctx.logger.debug({ key, question }, "question text");

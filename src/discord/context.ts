@@ -8,7 +8,7 @@ import type {
 } from "discord.js";
 import type { Config } from "../config.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
-import type { SkippedFile } from "../core/types.js";
+import type { Answer, SkippedFile } from "../core/types.js";
 import type { Logger } from "../log.js";
 import type { AnswerCache, Cooldown } from "./state.js";
 
@@ -16,6 +16,8 @@ import type { AnswerCache, Cooldown } from "./state.js";
 export interface CorpusSource {
   /** The knowledge base answering now; replaced as a whole by refresh(). */
   readonly current: KnowledgeBase;
+  /** Answers from the knowledge base answering now (with the semantic stage when it is ready). */
+  ask(question: string): Promise<Answer>;
   /** Files skipped at the last successful load. */
   readonly skipped: readonly SkippedFile[];
   /** True while a refresh runs; refresh() then joins it instead of starting another. */

@@ -15,6 +15,7 @@ export const EXCERPTS_PER_PAGE = 3;
 
 export const Colors = {
   answer: 0x2b7bb9,
+  unsure: 0x8d9db6,
   declined: 0x9e9e9e,
   context: 0x5c6bc0,
   warning: 0xe0a800,
@@ -104,6 +105,9 @@ export interface AnswerView {
   pageSize?: number;
 }
 
+/** Leads an answer the engine is not sure of: the excerpts are the closest passages, and said to be. */
+export const UNSURE_LEAD = "*I'm not sure these answer your question — the closest passages in the documents:*";
+
 /** An answered question: one embed with up to `pageSize` cited excerpts, "More results" and "Context" buttons. */
 export function formatAnswer(answer: Answer, view: AnswerView): ReplyPayload {
   const pageSize = view.pageSize ?? EXCERPTS_PER_PAGE;
@@ -112,12 +116,13 @@ export function formatAnswer(answer: Answer, view: AnswerView): ReplyPayload {
   const shown = pageExcerpts(answer, page, pageSize);
   const first = page * pageSize;
   const separator = "\n\n";
-  const budget = Math.floor((DiscordLimits.embedDescription - separator.length * (shown.length - 1)) / Math.max(1, shown.length));
-  const description = shown.map((e, i) => excerptBlock(e, first + i + 1, budget)).join(separator);
+  const lead = answer.confidence === "low" ? UNSURE_LEAD + separator : "";
+  const budget = Math.floor((DiscordLimits.embedDescription - lead.length - separator.length * (shown.length - 1)) / Math.max(1, shown.length));
+  const description = lead + shown.map((e, i) => excerptBlock(e, first + i + 1, budget)).join(separator);
   const total = answer.excerpts.length;
   const range = shown.length === 1 ? `Excerpt ${first + 1}` : `Excerpts ${first + 1}–${first + shown.length}`;
   const embed: APIEmbed = {
-    color: Colors.answer,
+    color: answer.confidence === "low" ? Colors.unsure : Colors.answer,
     title: questionTitle(answer.question),
     description,
     footer: { text: `${range} of ${total} · quoted from the documents, not written by the bot · /sources lists them` },

@@ -465,6 +465,7 @@ describe("/refresh", () => {
       get current() {
         return library.current;
       },
+      ask: (question) => library.ask(question),
       get skipped() {
         return library.skipped;
       },
@@ -566,6 +567,7 @@ describe("/refresh", () => {
       get current() {
         return library.current;
       },
+      ask: (question) => library.ask(question),
       skipped: [],
       get isRefreshing() {
         return running !== undefined;
@@ -710,6 +712,10 @@ describe("robustness", () => {
         if (fail) throw new Error("index exploded");
         return shipped.current;
       },
+      async ask(question) {
+        if (fail) throw new Error("index exploded");
+        return shipped.ask(question);
+      },
       skipped: [],
       isRefreshing: false,
       refresh: () => shipped.refresh(),
@@ -729,6 +735,7 @@ describe("robustness", () => {
       get current(): never {
         throw new Error("index gone");
       },
+      ask: () => Promise.reject(new Error("index gone")),
       skipped: [],
       isRefreshing: false,
       refresh: () => Promise.reject(new Error("disk gone")),

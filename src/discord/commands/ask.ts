@@ -21,7 +21,7 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     await interaction.reply({ ...cooldownNotice(wait), flags: MessageFlags.Ephemeral });
     return;
   }
-  const outcome = ask(ctx, question, interaction.id, userId);
+  const outcome = await ask(ctx, question, interaction.id, userId);
   if (!outcome.userError) ctx.cooldown.start(userId);
   const ephemeral = isPrivate || outcome.userError;
   await interaction.reply({ ...outcome.payload, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });

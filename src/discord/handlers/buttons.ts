@@ -22,8 +22,8 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
     });
     return;
   }
-  // Re-ask: sub-millisecond, and the cache then only holds the question, not every excerpt.
-  const answer = ctx.library.current.ask(cached.question);
+  // Re-ask: milliseconds, and the cache then only holds the question, not every excerpt.
+  const answer = await ctx.library.ask(cached.question);
   if (!answer.answered || id.page >= pageCount(answer)) {
     await interaction.reply({
       ...notice("The documents have changed since this answer (a moderator refreshed them), so its pages moved. Ask again with `/ask`."),

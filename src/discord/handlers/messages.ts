@@ -47,7 +47,7 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
     if (ctx.cooldown.shouldNotify(userId)) await message.reply(cooldownNotice(wait));
     return;
   }
-  const outcome = ask(ctx, question, message.id, userId);
+  const outcome = await ask(ctx, question, message.id, userId);
   if (!outcome.userError) ctx.cooldown.start(userId);
   await message.reply(outcome.payload);
 }
