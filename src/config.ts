@@ -31,6 +31,8 @@ export interface Config {
   maxFileBytes: number;
   /** MAX_QUESTION_CHARS: longer questions are declined. */
   maxQuestionChars: number;
+  /** SEMANTIC: reorder BM25's candidates by meaning too (a sentence encoder in a worker thread); off = BM25 alone. */
+  semantic: boolean;
 }
 
 /** Defaults, in one place. */
@@ -40,6 +42,7 @@ export const CONFIG_DEFAULTS = {
   corpusDir: "corpus",
   maxFileBytes: 5 * 1024 * 1024,
   maxQuestionChars: 500,
+  semantic: true,
 } as const satisfies Partial<Config>;
 
 /** Thrown by `loadConfig`; `problems` lists every invalid variable, one sentence each. */
@@ -130,6 +133,15 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const onOff = (name: string, fallback: boolean): boolean => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (/^(on|true|1|yes)$/i.test(raw)) return true;
+    if (/^(off|false|0|no)$/i.test(raw)) return false;
+    problems.push(`${name} must be on or off, got '${raw}'`);
+    return fallback;
+  };
+
   let logLevel: LogLevel = CONFIG_DEFAULTS.logLevel;
   const rawLevel = read("LOG_LEVEL");
   if (rawLevel !== undefined) {
@@ -150,6 +162,7 @@ export function loadConfig(env: Env = process.env): Config {
     corpusDir: read("CORPUS_DIR") ?? CONFIG_DEFAULTS.corpusDir,
     maxFileBytes: wholeNumber("MAX_FILE_BYTES", CONFIG_DEFAULTS.maxFileBytes, 1),
     maxQuestionChars: wholeNumber("MAX_QUESTION_CHARS", CONFIG_DEFAULTS.maxQuestionChars, 1),
+    semantic: onOff("SEMANTIC", CONFIG_DEFAULTS.semantic),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

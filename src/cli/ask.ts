@@ -2,19 +2,22 @@
  * npm run --silent ask -- [question] [--corpus DIR] [--top N] [--json]
  * Answers one question, or one question per line of standard input when none is given.
  * With --json: exactly one JSON object per line on stdout, nothing else (benchmarks depend on it):
- * {"question", "answered", "results": [{"text", "score", "source": {"id", "title"}}]}.
+ * {"question", "answered", "confidence" (answered lines only: "high" or "low"), "results": [{"text", "score", "source": {"id", "title"}}]}.
+ * With the semantic stage on (SEMANTIC, default on) it waits for the corpus's sentence vectors before the
+ * first answer, so that every answer comes from the same ranking; SEMANTIC=off answers from BM25 at once.
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadConfigFromEnvironment } from "../config.js";
-import { Library } from "../corpus/library.js";
 import type { Answer } from "../core/types.js";
+import { openLibrary } from "../open-library.js";
 import { formatAnswer } from "../console/format.js";
 
 export function toJsonLine(answer: Answer, top: number): string {
   return JSON.stringify({
     question: answer.question,
     answered: answer.answered,
+    ...(answer.confidence && { confidence: answer.confidence }),
     results: answer.excerpts.slice(0, top).map((e) => ({
       text: e.text,
       score: Number(e.score.toFixed(6)),
@@ -31,18 +34,23 @@ async function main(): Promise<void> {
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 1) throw new Error(`--top must be a whole number ≥ 1, got '${values.top}'`);
   const config = loadConfigFromEnvironment();
-  const library = await Library.open({ corpusDir: values.corpus ?? config.corpusDir, maxFileBytes: config.maxFileBytes, maxQuestionChars: config.maxQuestionChars });
+  const library = await openLibrary(
+    config,
+    (event) => event.kind === "failed" && process.stderr.write(`warning: the semantic stage is off, answering from BM25 alone: ${event.error.message}\n`),
+    values.corpus ?? config.corpusDir,
+  );
   for (const s of library.skipped) process.stderr.write(`skipped ${s.id}: ${s.reason}\n`);
-  const answer = (question: string) => {
+  await library.semantic?.whenReady(library.current);
+  const answer = async (question: string) => {
     const kb = library.current;
-    const result = kb.ask(question);
+    const result = await library.ask(question);
     process.stdout.write((values.json ? toJsonLine(result, top) : formatAnswer(result, kb, { top, tty: false }) + "\n") + "\n");
   };
   if (positionals.length > 0) {
-    answer(positionals.join(" "));
+    await answer(positionals.join(" "));
     return;
   }
-  for await (const line of createInterface({ input: process.stdin })) if (line.trim()) answer(line);
+  for await (const line of createInterface({ input: process.stdin })) if (line.trim()) await answer(line);
 }
 
 main().catch((error: Error) => {

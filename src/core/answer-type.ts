@@ -28,7 +28,7 @@ const isNumber = (term: string) => NUMBER_WORDS.has(term) || /^[\d.,:/-]*\d[\d.,
 
 export function answerTypeOf(question: string): AnswerType {
   const q = question.toLowerCase();
-  if (/\bhow (many|much)\b/.test(q)) return "quantity";
+  if (/\bhow (many|much|long|far|big|large|tall|high|old|wide|deep|heavy|fast|often)\b|\b(what|which) (size|distance|length|age|population|price|cost|percentage|share|number)\b/.test(q)) return "quantity";
   if (/\bwhen\b|\b(what|which) (year|date|day|month|century|decade|time)\b/.test(q)) return "time";
   return undefined;
 }

@@ -89,13 +89,16 @@ export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documen
 }
 
 /**
- * 0 for the most common English words, 1 for words English has never seen (names, jargon):
- * the decimal log of how many times rarer than one in a million words, over 7 decades.
+ * 0 for everyday English words (a thousand or more per million words: "far" is 221, "fly" 150), 1 for
+ * words English hardly has (names, jargon: "photosynthesis" is 0.2), on a log scale between.
  */
 export function rarityInEnglish(term: string): number {
-  const perMillion = englishFrequency(term);
-  return Math.min(1, Math.max(0, Math.log10(1e6 / (perMillion + 0.1)) / 7));
+  const decades = Math.log10(1e6 / (englishFrequency(term) + 0.1));
+  return Math.min(1, Math.max(0, (decades - RARITY_FROM) / RARITY_SPAN));
 }
+
+const RARITY_FROM = 3;
+const RARITY_SPAN = 3;
 
 /** The model's probability that the corpus answers the question. */
 export function probabilityOf(evidence: Evidence, model: DeclineModel): number {
