@@ -10,6 +10,9 @@ import type { SourceDocument } from "../src/core/types.js";
 import { Library } from "../src/corpus/library.js";
 import { CONFIG_DEFAULTS } from "../src/config.js";
 import { readFileSync, writeFileSync } from "node:fs";
+import { SemanticStage } from "../src/semantic/stage.js";
+import { startUseLiteEncoder } from "../src/semantic/use-lite.js";
+import { readVectorCache, writeVectorCache } from "./vector-cache.js";
 import { deserialize, serialize } from "node:v8";
 
 interface BenchSentence {
@@ -37,18 +40,44 @@ export function knowledgeBaseOf(sentences: readonly BenchSentence[], options: Pa
   return new SentenceKnowledgeBase(docs, corpus, options);
 }
 
-export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
+export interface LookoutBenchOptions {
+  engine?: Partial<EngineOptions>;
+  /** The semantic stage (the product's default); vectors come from the bench's cache when it has them. */
+  semantic?: boolean;
+}
+
+/** A semantic stage with the real encoder, primed from the bench's vector cache. */
+function benchSemanticStage(): SemanticStage {
+  const stage = new SemanticStage(startUseLiteEncoder(), { batchSize: 16, questionTimeoutMs: 60_000 });
+  stage.remember(readVectorCache());
+  return stage;
+}
+
+export function createLookoutAdapter({ engine: options = {}, semantic = false }: LookoutBenchOptions = {}) {
   let kb: SentenceKnowledgeBase | undefined;
+  let stage: SemanticStage | undefined;
+  let vectorsReady: Promise<void> | undefined;
   const engine = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   const { k1, b, neighbourWeight } = { ...DEFAULT_BM25_OPTIONS, ...engine.bm25 };
+  /** Vectors are computed after the build (as in the bot, in the background); the first question waits for them, in the untimed warm-up. */
+  const meaningFor = async (question: string) => {
+    if (!stage || !kb) return undefined;
+    vectorsReady ??= stage.whenReady(kb).then(() => writeVectorCache(stage!.entries()));
+    await vectorsReady;
+    return stage.meaningFor(kb, question);
+  };
   return {
-    name: "Lookout",
-    config: `BM25 k1=${k1} b=${b}, neighbour field ${neighbourWeight}, porter2 stems, short stop list, calibrated three-way decline`,
+    name: semantic ? "Lookout" : "Lookout, SEMANTIC=off",
+    config: `BM25 k1=${k1} b=${b}, neighbour field ${neighbourWeight}, porter2 stems, short stop list, ${semantic ? "top 30 fused with USE Lite cosine (weight " + engine.semanticWeight + "), " : ""}calibrated three-way decline`,
     build(sentences: readonly BenchSentence[], onProgress?: (done: number) => void): void {
       kb = knowledgeBaseOf(sentences, options, onProgress);
+      if (semantic) {
+        stage ??= benchSemanticStage();
+        stage.track(kb);
+      }
     },
-    search(question: string, k: number): number[] | null {
-      const retrieval = kb!.retrieve(question, k);
+    async search(question: string, k: number): Promise<number[] | null> {
+      const retrieval = kb!.retrieve(question, k, await meaningFor(question));
       return retrieval.declined ? null : retrieval.hits.map((h) => h.sentence);
     },
     /** Saves the built index (scale mode measures start-up from it). */
@@ -59,10 +88,13 @@ export function createLookoutAdapter(options: Partial<EngineOptions> = {}) {
       kb = SentenceKnowledgeBase.fromSnapshot(deserialize(readFileSync(path)) as KnowledgeBaseSnapshot);
     },
     async seed(corpusDir: string) {
-      const library = await Library.open({ corpusDir, maxFileBytes: CONFIG_DEFAULTS.maxFileBytes, maxQuestionChars: engine.maxQuestionChars, engine: options });
+      const seedStage = semantic ? benchSemanticStage() : undefined;
+      const library = await Library.open({ corpusDir, maxFileBytes: CONFIG_DEFAULTS.maxFileBytes, maxQuestionChars: engine.maxQuestionChars, engine: options, ...(seedStage && { semantic: seedStage }) });
+      await seedStage?.whenReady(library.current);
+      if (seedStage) writeVectorCache(seedStage.entries());
       return {
-        search(question: string, k: number): string[] | null {
-          const answer = library.current.ask(question);
+        async search(question: string, k: number): Promise<string[] | null> {
+          const answer = await library.ask(question);
           return answer.answered ? answer.excerpts.slice(0, k).map((e) => e.text) : null;
         },
       };

@@ -45,6 +45,16 @@ export class SemanticStage {
     );
   }
 
+  /** Vectors known in advance (saved by an earlier run); only the others are computed. */
+  remember(entries: Iterable<readonly [string, Float32Array]>): void {
+    for (const [text, vector] of entries) this.vectors.set(text, vector);
+  }
+
+  /** Every sentence vector held now, by sentence text (for saving). */
+  entries(): IterableIterator<[string, Float32Array]> {
+    return this.vectors.entries();
+  }
+
   /** Why the stage is off, when it is. */
   get error(): Error | undefined {
     return this.failure;

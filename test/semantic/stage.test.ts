@@ -38,7 +38,7 @@ class FakeEncoder implements SentenceEncoder {
       const v = new Float32Array(this.dimensions);
       for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
         const axis = AXES[word.replace(/s$/, "")] ?? AXES[word];
-        v[axis ?? 3] += axis === undefined ? 0.2 : 1;
+        v[axis ?? 3]! += axis === undefined ? 0.2 : 1;
       }
       const norm = Math.hypot(...v) || 1;
       return v.map((x) => x / norm);
