@@ -27,11 +27,21 @@ const NUMBER_WORDS: ReadonlySet<string> = new Set(
 const isNumber = (term: string) => NUMBER_WORDS.has(term) || /^[\d.,:/-]*\d[\d.,:/-]*$/.test(term);
 
 export function answerTypeOf(question: string): AnswerType {
-  const q = question.toLowerCase();
-  if (/\bhow (many|much|long|far|big|large|tall|high|old|wide|deep|heavy|fast|often)\b|\b(what|which) (size|distance|length|age|population|price|cost|percentage|share|number)\b/.test(q)) return "quantity";
-  if (/\bwhen\b|\b(what|which) (year|date|day|month|century|decade|time)\b/.test(q)) return "time";
-  return undefined;
+  // Word pairs, not a regular expression: this runs twice for every question.
+  const words = question.toLowerCase().split(/[^a-z]+/);
+  let type: AnswerType;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const next = words[i + 1] ?? "";
+    if ((word === "how" && HOW_QUANTITY.has(next)) || ((word === "what" || word === "which") && WHAT_QUANTITY.has(next))) return "quantity";
+    if (word === "when" || ((word === "what" || word === "which") && WHAT_TIME.has(next))) type = "time";
+  }
+  return type;
 }
+
+const HOW_QUANTITY = new Set("many much long far big large tall high old wide deep heavy fast often".split(" "));
+const WHAT_QUANTITY = new Set("size distance length age population price cost percentage share number".split(" "));
+const WHAT_TIME = new Set("year date day month century decade time".split(" "));
 
 /** Whether a sentence's terms hold a value of the wanted type that the question does not already contain. */
 export function holdsAnswerType(type: AnswerType, sentenceTerms: Iterable<string>, questionTerms: ReadonlySet<string>): boolean {

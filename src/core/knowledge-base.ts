@@ -147,9 +147,9 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     };
   }
 
-  /** The terms of a sentence, in order (for composing excerpts). */
-  sentenceTerms(sentence: number): readonly string[] {
-    return this.index.sentenceTerms(sentence);
+  /** The term ids of a sentence, in order (for composing excerpts). */
+  sentenceTermIds(sentence: number): ArrayLike<number> {
+    return this.index.sentenceTermIds(sentence);
   }
 }
 

@@ -29,8 +29,15 @@ describe("loadConfig", () => {
       corpusDir: "corpus",
       maxFileBytes: 5 * 1024 * 1024,
       maxQuestionChars: 500,
+      semantic: true,
     });
     expect(CONFIG_DEFAULTS.maxFileBytes).toBe(5_242_880);
+  });
+
+  it("reads SEMANTIC as on or off, and names it when it is neither", () => {
+    expect(loadConfig({ SEMANTIC: "off" }).semantic).toBe(false);
+    expect(loadConfig({ SEMANTIC: "ON" }).semantic).toBe(true);
+    expect(() => loadConfig({ SEMANTIC: "maybe" })).toThrow(/SEMANTIC must be on or off, got 'maybe'/);
   });
 
   it("treats blank values as unset, as in a copied .env.example", () => {
