@@ -67,6 +67,16 @@ describe("formatAnswer", () => {
     expect(p.embeds[0]?.title).toBe("“Why \\*\\*@\u200bhere\\*\\* \\`now\\`? <#\u200b323456789012345678>”");
   });
 
+  it("says it is not sure, above the excerpts, when the answer is the closest passages rather than a confident one", () => {
+    const sure = description(formatAnswer({ ...answer, confidence: "high" }, { page: 0, key: "1" }));
+    const unsure = formatAnswer({ ...answer, confidence: "low" }, { page: 0, key: "1" });
+    expect(sure).not.toMatch(/not sure/);
+    expect(description(unsure)).toMatch(/^\*I'm not sure these answer your question — the closest passages in the documents:\*\n\n\*\*\[1\]\*\*/);
+    expect(unsure.embeds[0]?.color).not.toBe(formatAnswer(answer, { page: 0, key: "1" }).embeds[0]?.color);
+    const tight = Array.from({ length: 3 }, () => excerpt("word ".repeat(2000), [citation(dpa)]));
+    expect(limitViolations(formatAnswer({ ...answered("Q?", tight), confidence: "low" }, { page: 0, key: "1" }))).toEqual([]);
+  });
+
   it("stays within every limit for huge excerpts, titles, questions and many citations", () => {
     const huge = doc("h".repeat(300), { title: "T".repeat(5000), outlet: "O".repeat(3000), date: "D".repeat(500), url: `https://example.com/${"u".repeat(400)}` });
     const many = Array.from({ length: 60 }, (_, i) => citation(doc(`d${i}`, { title: `Title ${i} ${"x".repeat(300)}`, url: "https://example.com/x" }), i));
