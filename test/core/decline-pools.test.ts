@@ -23,9 +23,9 @@ describe("declining across corpora", () => {
     expect(declinedShare(answers)).toBeGreaterThanOrEqual(0.98);
   });
 
-  it("declines at most 1.5 % of SQuAD questions asked of their own articles", () => {
+  it("declines at most 1 % of SQuAD questions asked of their own articles (measured 0.7 %)", () => {
     const kb = knowledgeBaseOf(squad.sentences);
     const answers = squad.questions.map((q) => kb.ask(q.question));
-    expect(declinedShare(answers)).toBeLessThanOrEqual(0.015);
+    expect(declinedShare(answers)).toBeLessThanOrEqual(0.01);
   });
 }, 60_000);
