@@ -9,22 +9,9 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadConfigFromEnvironment } from "../config.js";
-import type { Answer } from "../core/types.js";
 import { openLibrary } from "../open-library.js";
+import { toJsonLine } from "./json-line.js";
 import { formatAnswer } from "../console/format.js";
-
-export function toJsonLine(answer: Answer, top: number): string {
-  return JSON.stringify({
-    question: answer.question,
-    answered: answer.answered,
-    ...(answer.confidence && { confidence: answer.confidence }),
-    results: answer.excerpts.slice(0, top).map((e) => ({
-      text: e.text,
-      score: Number(e.score.toFixed(6)),
-      source: { id: e.citations[0]!.documentId, title: e.citations[0]!.meta.title },
-    })),
-  });
-}
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
