@@ -16,7 +16,8 @@ const DATE_WORDS: ReadonlySet<string> = new Set(
   )
 );
 
-const isNumber = (term: string) => /^[\d.,:/-]*\d[\d.,:/-]*$/.test(term);
+/** Digits with separators, and at least one digit (two tests: one regex with both backtracks). */
+const isNumber = (term: string) => /^[\d.,:/-]+$/.test(term) && /\d/.test(term);
 
 export function answerTypeOf(question: string): AnswerType {
   const q = question.toLowerCase();
