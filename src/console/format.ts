@@ -40,8 +40,11 @@ export function declineMessage(answer: Answer, kb: KnowledgeBase): string {
       return "Ask a question with a few words about what you want to know, e.g. “how was the call intercepted?”.";
     case "too-long":
       return "That question is too long. Please ask it in fewer words.";
-    default:
-      return `The corpus does not answer that. It is about ${kb.topics.join(", ")}. Type /sources to list the documents.`;
+    default: {
+      // A corpus without recurring names has no topics to offer: say nothing rather than "It is about ."
+      const about = kb.topics.length > 0 ? ` It is about ${kb.topics.join(", ")}.` : "";
+      return `The corpus does not answer that.${about} Type /sources to list the documents.`;
+    }
   }
 }
 
