@@ -2,6 +2,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { SkippedFile, SourceDocument } from "../core/types.js";
+import { formatBytes } from "../core/describe.js";
 import { METADATA_FILE, metaOf, parseSourcesFile } from "./metadata.js";
 
 export interface LoadedCorpus {
@@ -96,10 +97,4 @@ async function readMetadata(dir: string, files: string[], skipped: SkippedFile[]
     }
   }
   return merged;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
