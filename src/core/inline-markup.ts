@@ -35,49 +35,51 @@ const STAR_CLOSING = /\*(?!\w)/g;
 const isWordChar = (c: string | undefined) => c !== undefined && /\w/.test(c);
 const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
 
+/**
+ * Replaces spans left to right, as a global regex replace does: `match` gives the span at an opener
+ * (where it ends, exclusive, and what replaces it) or undefined, and the scan goes on after a span.
+ */
+function replaceSpans(text: string, nextOpener: (from: number) => number, match: (at: number) => { end: number; keep: string } | undefined): string {
+  let out = "";
+  let copied = 0;
+  for (let at = nextOpener(0); at !== -1; ) {
+    const span = match(at);
+    if (!span) {
+      at = nextOpener(at + 1);
+      continue;
+    }
+    out += text.slice(copied, at) + span.keep;
+    copied = span.end;
+    at = nextOpener(copied);
+  }
+  return out + text.slice(copied);
+}
+
 /** `/!\[([^\]]*)\]\([^)]*\)/g` → `$1` (images), or `/\[([^\]]+)\]\([^)]*\)/g` → `$1` (links). */
 function links(text: string, image: boolean): string {
   const opener = image ? "![" : "[";
   if (!text.includes(opener)) return text;
   const close = find(text, "]");
   const paren = find(text, ")");
-  let out = "";
-  let copied = 0;
-  for (let at = text.indexOf(opener); at !== -1; ) {
+  return replaceSpans(text, find(text, opener), (at) => {
     const body = at + opener.length;
     const end = close(body);
-    const ok = end !== -1 && (image || end > body) && text[end + 1] === "(";
-    const last = ok ? paren(end + 2) : -1;
-    if (last === -1) {
-      at = text.indexOf(opener, at + 1);
-      continue;
-    }
-    out += text.slice(copied, at) + text.slice(body, end);
-    copied = last + 1;
-    at = text.indexOf(opener, copied);
-  }
-  return out + text.slice(copied);
+    if (end === -1 || (!image && end === body) || text[end + 1] !== "(") return undefined;
+    const last = paren(end + 2);
+    return last === -1 ? undefined : { end: last + 1, keep: text.slice(body, end) };
+  });
 }
 
 /** `/<(https?:[^>]+)>/g` → `$1`. */
 function autolinks(text: string): string {
   if (!text.includes("<")) return text;
   const close = find(text, ">");
-  let out = "";
-  let copied = 0;
-  for (let at = text.indexOf("<"); at !== -1; ) {
+  return replaceSpans(text, find(text, "<"), (at) => {
     const scheme = text.startsWith("https:", at + 1) ? 6 : text.startsWith("http:", at + 1) ? 5 : 0;
     const body = at + 1 + scheme;
     const end = scheme > 0 && text[body] !== ">" ? close(body) : -1;
-    if (end === -1) {
-      at = text.indexOf("<", at + 1);
-      continue;
-    }
-    out += text.slice(copied, at) + text.slice(at + 1, end);
-    copied = end + 1;
-    at = text.indexOf("<", copied);
-  }
-  return out + text.slice(copied);
+    return end === -1 ? undefined : { end: end + 1, keep: text.slice(at + 1, end) };
+  });
 }
 
 /** `/(\*\*|__)(.+?)\1/g` → `$2`. */
@@ -91,21 +93,11 @@ function strong(text: string): string {
     const b = openers.__(from);
     return a === -1 ? b : b === -1 ? a : Math.min(a, b);
   };
-  let out = "";
-  let copied = 0;
-  for (let at = nextOpener(0); at !== -1; ) {
-    const delimiter = text.startsWith("**", at) ? "**" : "__";
-    const end = closers[delimiter](at + 3);
+  return replaceSpans(text, nextOpener, (at) => {
+    const end = closers[text.startsWith("**", at) ? "**" : "__"](at + 3);
     const stop = terminator(at + 2);
-    if (end === -1 || (stop !== -1 && stop < end)) {
-      at = nextOpener(at + 1);
-      continue;
-    }
-    out += text.slice(copied, at) + text.slice(at + 2, end);
-    copied = end + 2;
-    at = nextOpener(copied);
-  }
-  return out + text.slice(copied);
+    return end === -1 || (stop !== -1 && stop < end) ? undefined : { end: end + 2, keep: text.slice(at + 2, end) };
+  });
 }
 
 /** `/(^|[^\w*])\*(?!\s)(.+?)\*(?!\w)/g` → `$1$2`. */
@@ -134,20 +126,11 @@ function emphasis(text: string): string {
 function htmlTags(text: string): string {
   if (!text.includes("<")) return text;
   const close = find(text, ">");
-  let out = "";
-  let copied = 0;
-  for (let at = text.indexOf("<"); at !== -1; ) {
+  return replaceSpans(text, find(text, "<"), (at) => {
     const name = text[at + 1] === "/" && /[a-z]/i.test(text[at + 2] ?? "") ? at + 2 : at + 1;
     const end = /[a-z]/i.test(text[name] ?? "") ? close(name + 1) : -1;
-    if (end === -1) {
-      at = text.indexOf("<", at + 1);
-      continue;
-    }
-    out += text.slice(copied, at);
-    copied = end + 1;
-    at = text.indexOf("<", copied);
-  }
-  return out + text.slice(copied);
+    return end === -1 ? undefined : { end: end + 1, keep: "" };
+  });
 }
 
 export function inlineText(text: string): string {
