@@ -37,7 +37,7 @@ export function blocksOf(text: string, format: "txt" | "md"): Block[] {
 
 /** `blocksOf` as steps, pausing every LINES_PER_STEP lines and blocks (see steps.ts). */
 export function* blocksInSteps(text: string, format: "txt" | "md"): Steps<Block[]> {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  const lines = yield* linesOf(text.replace(/^\uFEFF/, ""));
   const first = frontMatterLength(lines);
   const raw = yield* (format === "md" ? markdownBlocks(lines, first) : plainBlocks(lines, first));
   const blocks: Block[] = [];
@@ -82,7 +82,7 @@ function isProse(block: Block): boolean {
 }
 
 function* plainBlocks(lines: readonly string[], first: number): Steps<Block[]> {
-  if (isHardWrapped(lines.slice(first))) return yield* paragraphs(lines, first);
+  if (yield* isHardWrapped(lines, first)) return yield* paragraphs(lines, first);
   const blocks: Block[] = [];
   for (let i = first; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -92,16 +92,49 @@ function* plainBlocks(lines: readonly string[], first: number): Steps<Block[]> {
   return blocks;
 }
 
-/** Hard-wrapped text (lines cut at a fixed width) has most lines of similar length, ending mid-sentence. */
-function isHardWrapped(lines: readonly string[]): boolean {
-  const nonBlank = lines.map((l) => l.trimEnd()).filter((l) => l.length > 0);
-  if (nonBlank.length < 5) return false;
-  // A loop, not Math.max(...lengths): a file of a million short lines would overflow the call stack.
+/** `text.split(/\r\n|\r|\n/)`, pausing every LINES_PER_STEP lines: a million short lines take a while. */
+function* linesOf(text: string): Steps<string[]> {
+  const lines: string[] = [];
+  const breaks = /\r\n|\r|\n/g;
+  let start = 0;
+  for (let found = breaks.exec(text); found; found = breaks.exec(text)) {
+    lines.push(text.slice(start, found.index));
+    start = found.index + found[0].length;
+    if (lines.length % LINES_PER_STEP === 0) yield;
+  }
+  lines.push(text.slice(start));
+  return lines;
+}
+
+/** The length of a line without its trailing white space (`line.trimEnd().length`, without the copy). */
+function trimmedLength(line: string): number {
+  let end = line.length;
+  while (end > 0 && isSpaceCode(line.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/**
+ * Hard-wrapped text (lines cut at a fixed width) has most lines of similar length, ending mid-sentence.
+ * Two counting passes over the lines from `first`, pausing as they go.
+ */
+function* isHardWrapped(lines: readonly string[], first: number): Steps<boolean> {
+  let nonBlank = 0;
   let longest = 0;
-  for (const l of nonBlank) longest = Math.max(longest, l.length);
-  if (longest > 120) return false;
-  const wrapped = nonBlank.filter((l) => l.length >= longest * 0.6 && !LINE_END_PUNCTUATION.includes(l[l.length - 1]!));
-  return wrapped.length >= nonBlank.length * 0.5;
+  for (let i = first; i < lines.length; i++) {
+    const length = trimmedLength(lines[i]!);
+    if (length > 0) nonBlank++;
+    longest = Math.max(longest, length);
+    if (i % LINES_PER_STEP === 0) yield;
+  }
+  if (nonBlank < 5 || longest > 120) return false;
+  let wrapped = 0;
+  for (let i = first; i < lines.length; i++) {
+    const line = lines[i]!;
+    const length = trimmedLength(line);
+    if (length > 0 && length >= longest * 0.6 && !LINE_END_PUNCTUATION.includes(line[length - 1]!)) wrapped++;
+    if (i % LINES_PER_STEP === 0) yield;
+  }
+  return wrapped >= nonBlank * 0.5;
 }
 
 const LINE_END_PUNCTUATION = `.!?:"'”’)`;
