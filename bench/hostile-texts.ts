@@ -30,8 +30,8 @@ export const HOSTILE_TEXTS: Readonly<Record<string, (size: number) => string>> =
   "wordy-markup": (n) => fill("", "**alpha *bravo __charlie [delta ![echo <http:foxtrot <golf (hotel ", "", n),
   /** Short lines of everything the block parser looks at. */
   lines: (n) => fill("", "# a\n---\n* b\n> c\n| d\n    e\n```\n1. f\n<g>\n- - -\n\n", "", n),
-  /** Quotation marks that never close (page-furniture check), sentence ends without spaces. */
-  quotes: (n) => fill("", "“Word.“Other!“", "", n),
+  /** Quotation marks that never close (the page-furniture check looks for quoted speech). */
+  quotes: (n) => fill("", "“Word said. “Other one! ", "", n),
   /** Capitalised words after long runs of spaces (the topic finder). */
   names: (n) => fill("", `Alpha${" ".repeat(500)}Bravo Charlie. `, "", n),
 };

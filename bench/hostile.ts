@@ -28,7 +28,7 @@ const ASK_EVERY_MS = 20;
 
 async function timeLoad(dir: string): Promise<{ ms: number; sentences: number }> {
   const started = performance.now();
-  const { documents } = await loadCorpus(dir, size + 1024);
+  const { documents } = await loadCorpus(dir, size * 2);
   const kb = await buildKnowledgeBaseInSteps(documents);
   void kb.topics;
   return { ms: performance.now() - started, sentences: kb.sentenceCount };
@@ -37,7 +37,7 @@ async function timeLoad(dir: string): Promise<{ ms: number; sentences: number }>
 /** Refreshes a library (shipped corpus + the file) while asking a question every ASK_EVERY_MS. */
 async function timeRefresh(dir: string, file: string, text: string) {
   await rm(path.join(dir, file), { force: true });
-  const library = await Library.open({ corpusDir: dir, maxFileBytes: size + 1024, maxQuestionChars: 500 });
+  const library = await Library.open({ corpusDir: dir, maxFileBytes: size * 2, maxQuestionChars: 500 });
   await writeFile(path.join(dir, file), text);
   const lateness: number[] = [];
   let done = false;
