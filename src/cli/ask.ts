@@ -12,14 +12,41 @@ import { loadConfigFromEnvironment } from "../config.js";
 import { openLibrary } from "../open-library.js";
 import { toJsonLine } from "./json-line.js";
 import { formatAnswer } from "../console/format.js";
+import { DEFAULT_ENGINE_OPTIONS } from "../core/knowledge-base.js";
+
+/** How many results --top may ask for: an answer holds at most this many excerpts. */
+const MAX_TOP = DEFAULT_ENGINE_OPTIONS.maxExcerpts;
+
+/** The --top value: plain decimal digits within 1..MAX_TOP (Number() would also take "1e2" and "0x10"). */
+export function parseTop(value: string): number {
+  const top = /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(top >= 1 && top <= MAX_TOP)) throw new Error(`--top must be a whole number from 1 to ${MAX_TOP}, got '${value}'`);
+  return top;
+}
+
+/**
+ * parseArgs reads `--top -1` as an option missing its value ("ambiguous"); joined as `--top=-1`,
+ * the value reaches parseTop and gets its message.
+ */
+function joinTopValue(args: readonly string[]): string[] {
+  const joined = [...args];
+  const at = joined.indexOf("--top");
+  if (at !== -1 && joined[at + 1]?.startsWith("-")) joined.splice(at, 2, `--top=${joined[at + 1]}`);
+  return joined;
+}
 
 async function main(): Promise<void> {
+  // A reader that stops early (`| head -1`) closes the pipe: that ends the run, quietly and successfully.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   const { values, positionals } = parseArgs({
+    args: joinTopValue(process.argv.slice(2)),
     allowPositionals: true,
     options: { corpus: { type: "string" }, top: { type: "string", default: "3" }, json: { type: "boolean", default: false } },
   });
-  const top = Number(values.top);
-  if (!Number.isInteger(top) || top < 1) throw new Error(`--top must be a whole number ≥ 1, got '${values.top}'`);
+  const top = parseTop(values.top);
   const config = loadConfigFromEnvironment();
   const library = await openLibrary(
     config,

@@ -24,7 +24,8 @@ const NUMBER_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 
-const isNumber = (term: string) => NUMBER_WORDS.has(term) || /^[\d.,:/-]*\d[\d.,:/-]*$/.test(term);
+/** Digits with separators and at least one digit (two tests: one regex with both backtracks), or a number word. */
+const isNumber = (term: string) => NUMBER_WORDS.has(term) || (/^[\d.,:/-]+$/.test(term) && /\d/.test(term));
 
 export function answerTypeOf(question: string): AnswerType {
   // Word pairs, not a regular expression: this runs twice for every question.

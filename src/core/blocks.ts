@@ -3,7 +3,13 @@
  * Plain text: one paragraph per line, unless the file is hard-wrapped (then blank lines separate paragraphs).
  * Markdown: blank-line paragraphs, headings and list items as their own blocks, code and tables skipped,
  * inline markup reduced to its text. Front matter is skipped in both.
+ *
+ * Everything here runs in time linear in the text: a corpus file is untrusted input, and one line that
+ * makes a regular expression backtrack would stall every refresh (see test/corpus/hostile-files.test.ts).
  */
+import { inlineText } from "./inline-markup.js";
+import { LINES_PER_STEP, runToEnd, type Steps } from "./steps.js";
+import { isSpaceCode, wordCharacterAt } from "../text/characters.js";
 
 export interface Block {
   text: string;
@@ -26,48 +32,120 @@ export function frontMatterLength(lines: readonly string[]): number {
 }
 
 export function blocksOf(text: string, format: "txt" | "md"): Block[] {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  return runToEnd(blocksInSteps(text, format));
+}
+
+/** `blocksOf` as steps, pausing every LINES_PER_STEP lines and blocks (see steps.ts). */
+export function* blocksInSteps(text: string, format: "txt" | "md"): Steps<Block[]> {
+  const lines = yield* linesOf(text.replace(/^\uFEFF/, ""));
   const first = frontMatterLength(lines);
-  const raw = format === "md" ? markdownBlocks(lines, first) : plainBlocks(lines, first);
-  return raw.filter(isProse).flatMap(splitLongBlock);
+  const raw = yield* (format === "md" ? markdownBlocks(lines, first) : plainBlocks(lines, first));
+  const blocks: Block[] = [];
+  for (const [i, block] of raw.entries()) {
+    if (isProse(block)) for (const piece of splitLongBlock(block)) blocks.push(piece);
+    if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
+  }
+  return blocks;
 }
 
 /** Runs of this many non-space characters are not words (base64, hashes, minified code). */
 const LONGEST_WORD = 40;
 
-/** Text mostly made of non-words is skipped: it cannot answer a question and only costs analysis time. */
+/**
+ * Text mostly made of non-words is skipped: it cannot answer a question and only costs analysis time.
+ * That is overlong "words" (`\S{40,}` covering over half the text), or symbols outnumbering letters and
+ * digits two to one (markup debris such as `* * *` or `[ ( <`, which wink-nlp would otherwise turn into
+ * one token per character). One scan of the text: regular expressions cost a match object per symbol.
+ */
 function isProse(block: Block): boolean {
+  const { text } = block;
   let junk = 0;
-  for (const match of block.text.matchAll(new RegExp(`\\S{${LONGEST_WORD},}`, "g"))) junk += match[0].length;
-  return junk <= block.text.length / 2;
+  let run = 0;
+  let nonSpace = 0;
+  let symbols = 0;
+  for (let i = 0; i < text.length; ) {
+    if (isSpaceCode(text.charCodeAt(i))) {
+      if (run >= LONGEST_WORD) junk += run;
+      run = 0;
+      i++;
+      continue;
+    }
+    const word = wordCharacterAt(text, i);
+    const units = word || (text.codePointAt(i)! > 0xffff ? 2 : 1);
+    if (!word) symbols += units;
+    nonSpace += units;
+    run += units;
+    i += units;
+  }
+  if (run >= LONGEST_WORD) junk += run;
+  return junk <= text.length / 2 && symbols <= (nonSpace * 2) / 3;
 }
 
-function plainBlocks(lines: readonly string[], first: number): Block[] {
-  if (isHardWrapped(lines.slice(first))) return paragraphs(lines, first, (line) => line);
+function* plainBlocks(lines: readonly string[], first: number): Steps<Block[]> {
+  if (yield* isHardWrapped(lines, first)) return yield* paragraphs(lines, first);
   const blocks: Block[] = [];
   for (let i = first; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line) blocks.push({ text: line, line: i + 1, lineStarts: [{ offset: 0, line: i + 1 }], isHeading: false });
+    if (i % LINES_PER_STEP === 0) yield;
   }
   return blocks;
 }
 
-/** Hard-wrapped text (lines cut at a fixed width) has most lines of similar length, ending mid-sentence. */
-function isHardWrapped(lines: readonly string[]): boolean {
-  const nonBlank = lines.map((l) => l.trimEnd()).filter((l) => l.trim().length > 0);
-  if (nonBlank.length < 5) return false;
-  const longest = Math.max(...nonBlank.map((l) => l.length));
-  if (longest > 120) return false;
-  const wrapped = nonBlank.filter((l) => l.length >= longest * 0.6 && !/[.!?:"'”’)]$/.test(l));
-  return wrapped.length >= nonBlank.length * 0.5;
+/** `text.split(/\r\n|\r|\n/)`, pausing every LINES_PER_STEP lines: a million short lines take a while. */
+function* linesOf(text: string): Steps<string[]> {
+  const lines: string[] = [];
+  const breaks = /\r\n|\r|\n/g;
+  let start = 0;
+  for (let found = breaks.exec(text); found; found = breaks.exec(text)) {
+    lines.push(text.slice(start, found.index));
+    start = found.index + found[0].length;
+    if (lines.length % LINES_PER_STEP === 0) yield;
+  }
+  lines.push(text.slice(start));
+  return lines;
 }
 
+/** The length of a line without its trailing white space (`line.trimEnd().length`, without the copy). */
+function trimmedLength(line: string): number {
+  let end = line.length;
+  while (end > 0 && isSpaceCode(line.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+/**
+ * Hard-wrapped text (lines cut at a fixed width) has most lines of similar length, ending mid-sentence.
+ * Two counting passes over the lines from `first`, pausing as they go.
+ */
+function* isHardWrapped(lines: readonly string[], first: number): Steps<boolean> {
+  let nonBlank = 0;
+  let longest = 0;
+  for (let i = first; i < lines.length; i++) {
+    const length = trimmedLength(lines[i]!);
+    if (length > 0) nonBlank++;
+    longest = Math.max(longest, length);
+    if (i % LINES_PER_STEP === 0) yield;
+  }
+  if (nonBlank < 5 || longest > 120) return false;
+  let wrapped = 0;
+  for (let i = first; i < lines.length; i++) {
+    const line = lines[i]!;
+    const length = trimmedLength(line);
+    if (length > 0 && length >= longest * 0.6 && !LINE_END_PUNCTUATION.includes(line[length - 1]!)) wrapped++;
+    if (i % LINES_PER_STEP === 0) yield;
+  }
+  return wrapped >= nonBlank * 0.5;
+}
+
+const LINE_END_PUNCTUATION = `.!?:"'”’)`;
+
 /** Blank-line separated paragraphs, lines joined by a space. */
-function paragraphs(lines: readonly string[], first: number, clean: (line: string) => string): Block[] {
+function* paragraphs(lines: readonly string[], first: number): Steps<Block[]> {
   const blocks: Block[] = [];
   let current: Block | undefined;
   for (let i = first; i < lines.length; i++) {
-    const line = clean(lines[i]!.trim());
+    if (i % LINES_PER_STEP === 0) yield;
+    const line = lines[i]!.trim();
     if (!line) {
       current = undefined;
       continue;
@@ -83,7 +161,7 @@ function paragraphs(lines: readonly string[], first: number, clean: (line: strin
   return blocks;
 }
 
-function markdownBlocks(lines: readonly string[], first: number): Block[] {
+function* markdownBlocks(lines: readonly string[], first: number): Steps<Block[]> {
   const blocks: Block[] = [];
   let current: Block | undefined;
   let inFence = false;
@@ -93,6 +171,7 @@ function markdownBlocks(lines: readonly string[], first: number): Block[] {
     return block;
   };
   for (let i = first; i < lines.length; i++) {
+    if (i % LINES_PER_STEP === 0) yield;
     const rawLine = lines[i]!;
     const line = rawLine.trim();
     if (/^(```|~~~)/.test(line)) {
@@ -101,7 +180,7 @@ function markdownBlocks(lines: readonly string[], first: number): Block[] {
       continue;
     }
     // Code, tables, rules and HTML are not prose to answer with.
-    if (inFence || /^\|/.test(line) || /^([-*_]\s*){3,}$/.test(line) || /^<[^>]+>$/.test(line) || /^ {4,}\S/.test(rawLine)) {
+    if (inFence || line.startsWith("|") || isRule(line) || /^<[^>]+>$/.test(line) || /^ {4,}\S/.test(rawLine)) {
       current = undefined;
       continue;
     }
@@ -109,16 +188,16 @@ function markdownBlocks(lines: readonly string[], first: number): Block[] {
       current = undefined;
       continue;
     }
-    const heading = /^#{1,6}\s+(.*?)\s*#*$/.exec(line);
-    if (heading) {
-      push(inlineText(heading[1]!), i + 1, true);
+    const heading = headingText(line);
+    if (heading !== undefined) {
+      push(inlineText(heading), i + 1, true);
       current = undefined;
       continue;
     }
-    const item = /^(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
-    const text = inlineText((item ? item[1]! : line).replace(/^>\s?/, ""));
+    const item = listItemText(line);
+    const text = inlineText((item ?? line).replace(/^>\s?/, ""));
     if (!text) continue;
-    if (item || !current) {
+    if (item !== undefined || !current) {
       current = push(text, i + 1, false);
     } else {
       current.lineStarts.push({ offset: current.text.length + 1, line: i + 1 });
@@ -128,18 +207,35 @@ function markdownBlocks(lines: readonly string[], first: number): Block[] {
   return blocks;
 }
 
-/** Markdown inline markup → the text a reader sees. */
-export function inlineText(text: string): string {
-  return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, "$1")
-    .replace(/<(https?:[^>]+)>/g, "$1")
-    .replace(/(\*\*|__)(.+?)\1/g, "$2")
-    .replace(/(^|[^\w*])\*(?!\s)(.+?)\*(?!\w)/g, "$1$2")
-    .replace(/`([^`]*)`/g, "$1")
-    .replace(/<\/?[a-z][^>]*>/gi, "")
-    .trim();
+/** A thematic break: three or more of `-`, `*`, `_` and nothing else but spaces (`/^([-*_]\s*){3,}$/`). */
+function isRule(line: string): boolean {
+  return /^[-*_][-*_\s]*$/.test(line) && line.replace(/\s+/g, "").length >= 3;
 }
+
+/**
+ * The text of a Markdown heading line (trimmed), as `/^#{1,6}\s+(.*?)\s*#*$/` would capture it, or undefined.
+ * Closing `#`s and spaces are cut from the end by a scan: the regex retried the tail at every character.
+ */
+function headingText(line: string): string | undefined {
+  const opening = /^#{1,6}\s+/.exec(line);
+  if (!opening) return undefined;
+  let end = line.length;
+  while (end > opening[0].length && line[end - 1] === "#") end--;
+  while (end > opening[0].length && /\s/.test(line[end - 1]!)) end--;
+  const text = line.slice(opening[0].length, end);
+  return LINE_TERMINATOR.test(text) ? undefined : text;
+}
+
+/** The text of a list item line, as `/^(?:[-*+]|\d+[.)])\s+(.*)$/` would capture it, or undefined. */
+function listItemText(line: string): string | undefined {
+  const marker = /^(?:[-*+]|\d+[.)])\s+/.exec(line);
+  if (!marker) return undefined;
+  const text = line.slice(marker[0].length);
+  return LINE_TERMINATOR.test(text) ? undefined : text;
+}
+
+/** The characters `.` does not match (lines are split at \n and \r, but U+2028/9 can remain). */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
 function splitLongBlock(block: Block): Block[] {
   if (block.text.length <= MAX_BLOCK_CHARS) return [block];
@@ -150,7 +246,7 @@ function splitLongBlock(block: Block): Block[] {
     if (end < block.text.length) {
       // Prefer to cut after a sentence end, else at a space, within the last quarter of the piece.
       const window = block.text.slice(offset + MAX_BLOCK_CHARS * 0.75, end);
-      const sentenceEnd = window.search(/[.!?]\s(?!.*[.!?]\s)/);
+      const sentenceEnd = lastSentenceEnd(window);
       const space = window.lastIndexOf(" ");
       const cut = sentenceEnd >= 0 ? sentenceEnd + 1 : space;
       if (cut >= 0) end = offset + MAX_BLOCK_CHARS * 0.75 + cut;
@@ -164,6 +260,20 @@ function splitLongBlock(block: Block): Block[] {
     offset = end;
   }
   return pieces.filter((p) => p.text);
+}
+
+/**
+ * Where `/[.!?]\s(?!.*[.!?]\s)/` matches: the last sentence end of the line, found in one pass over the
+ * sentence ends (the lookahead rescanned the rest of the text from each of them).
+ */
+function lastSentenceEnd(text: string): number {
+  const ends = [...text.matchAll(/[.!?]\s/g)].map((m) => m.index);
+  for (let i = 0; i < ends.length; i++) {
+    const next = ends[i + 1];
+    // `.` stops at a line terminator, so a later sentence end on another line does not count.
+    if (next === undefined || LINE_TERMINATOR.test(text.slice(ends[i]! + 2, next))) return ends[i]!;
+  }
+  return -1;
 }
 
 /** The document line of a character offset within a block. */

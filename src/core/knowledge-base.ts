@@ -10,7 +10,7 @@ import { composeExcerpts } from "./compose.js";
 import type { KnowledgeBase } from "./contracts.js";
 import { DECLINE_MODEL } from "./decline-model.js";
 import { evidenceOf, outcomeOf, probabilityOf, type DeclineModel, type Evidence } from "./evidence.js";
-import { sentencesOf, type CorpusSentence, type StoredSentence } from "./sentences.js";
+import { sentencesInSteps, sentencesOf, type CorpusSentence, type StoredSentence } from "./sentences.js";
 import type { Answer, Confidence, SourceDocument } from "./types.js";
 
 export interface EngineOptions {
@@ -165,11 +165,18 @@ export interface KnowledgeBaseSnapshot {
  * (names, places, things) found in the most documents, then most often; a sentence's first word
  * does not count, it is capitalised anyway. Only the first sentences are read, so this stays cheap.
  */
+/**
+ * A capitalised word after a word (or `,;:`) and white space. The lookahead version of
+ * `(?<=[\p{L}\p{N},;:]\s+)\p{Lu}[\p{Ll}\p{Lu}-]{2,}\b`: the lookbehind rescanned a run of spaces at
+ * every position in it, which is quadratic in the run's length.
+ */
+const NAME_AFTER_WORD = /[\p{L}\p{N},;:](?=\s+(\p{Lu}[\p{Ll}\p{Lu}-]{2,})\b)/gu;
+
 function salientNames(sentences: readonly StoredSentence[], count = 6): string[] {
   const seen = new Map<string, { documents: Set<number>; times: number }>();
   for (const s of sentences.slice(0, 20_000)) {
-    for (const match of s.text.matchAll(/(?<=[\p{L}\p{N},;:]\s+)\p{Lu}[\p{Ll}\p{Lu}-]{2,}\b/gu)) {
-      const word = match[0];
+    for (const match of s.text.matchAll(NAME_AFTER_WORD)) {
+      const word = match[1]!;
       if (word === word.toUpperCase() && word.length > 5) continue; // SHOUTING, not a name
       const entry = seen.get(word) ?? { documents: new Set(), times: 0 };
       entry.documents.add(s.document);
@@ -200,15 +207,26 @@ export function buildKnowledgeBase(documents: readonly SourceDocument[], options
   return new SentenceKnowledgeBase(documents, sentences, options);
 }
 
+/** How long the build works before it gives the event loop a turn. */
+const BUILD_SLICE_MS = 10;
+
 /**
- * The same build, yielding to the event loop between documents, so a bot refreshing a large corpus
- * keeps answering (from the old knowledge base) and keeps its gateway heartbeats while it builds.
+ * The same build, giving the event loop a turn every BUILD_SLICE_MS of work (a step is one paragraph
+ * or one furniture check, so even a single 5 MB document does not hold it), so a bot refreshing a
+ * large corpus keeps answering (from the old knowledge base) and keeps its gateway heartbeats.
  */
 export async function buildKnowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Promise<SentenceKnowledgeBase> {
   const sentences: CorpusSentence[] = [];
+  let sliceStart = performance.now();
   for (const [i, document] of documents.entries()) {
-    sentences.push(...sentencesOf(document, i));
-    await new Promise((resolve) => setImmediate(resolve));
+    const steps = sentencesInSteps(document, i);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) {
+      if (performance.now() - sliceStart < BUILD_SLICE_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    for (const sentence of step.value) sentences.push(sentence); // not push(...): a large document would overflow the stack
   }
   return new SentenceKnowledgeBase(documents, sentences, options);
 }

@@ -4,7 +4,8 @@
  * stays within DiscordLimits by construction.
  */
 import { ButtonStyle, ComponentType, type APIEmbed } from "discord.js";
-import type { Answer, Citation, Excerpt } from "../core/types.js";
+import { describeSource, type SourceStyle } from "../core/describe.js";
+import type { Answer, Citation, DocumentMeta, Excerpt } from "../core/types.js";
 import { encodeButtonId } from "./custom-id.js";
 import { DiscordLimits } from "./limits.js";
 import { cutStart, escapeText, fitEscaped, fitHighlighted, fitRendered, plainFit, safeUrl } from "./markdown.js";
@@ -39,21 +40,23 @@ export function pageExcerpts(answer: Answer, page: number, pageSize = EXCERPTS_P
   return answer.excerpts.slice(page * pageSize, (page + 1) * pageSize);
 }
 
-/** "*Title* — outlet, date" (escaped; no link). */
-export function describeSource(citation: Citation): string {
-  const { meta } = citation;
-  const title = `*${fitEscaped(meta.title || citation.documentId, MAX_TITLE_CHARS)}*`;
-  const by = meta.outlet ?? meta.author;
-  const details = [by === undefined ? undefined : fitEscaped(by, MAX_OUTLET_CHARS), meta.date === undefined ? undefined : fitEscaped(meta.date, 40)].filter(
-    (s): s is string => s !== undefined && s !== "",
-  );
-  return details.length > 0 ? `${title} — ${details.join(", ")}` : title;
+/** Source parts escaped and cut, so one long title or outlet cannot crowd out the excerpt. */
+const DISCORD_SOURCE: SourceStyle = {
+  title: (title) => `*${fitEscaped(title, MAX_TITLE_CHARS)}*`,
+  detail: (detail, kind) => fitEscaped(detail, kind === "by" ? MAX_OUTLET_CHARS : 40),
+};
+
+/** "*Title* — outlet, date" (escaped; no link): core/describe.ts's description in Discord's style. */
+export function describeCitedSource(documentId: string, meta: DocumentMeta): string {
+  return describeSource({ ...meta, title: meta.title || documentId }, DISCORD_SOURCE);
 }
+
+const describeCitation = (citation: Citation) => describeCitedSource(citation.documentId, citation.meta);
 
 /** The citation line of an excerpt: source, where in it, link when known. */
 export function citationLine(citation: Citation): string {
   const url = safeUrl(citation.meta.url);
-  const parts = [describeSource(citation), `line ${citation.location.line}`];
+  const parts = [describeCitation(citation), `line ${citation.location.line}`];
   if (url !== undefined) parts.push(`[link](${url})`);
   return parts.join(" · ");
 }
@@ -66,7 +69,7 @@ export function alsoInLine(citations: readonly Citation[], maxShown = MAX_ALSO_I
   const shown = extra.slice(0, maxShown).map((c) => {
     const url = safeUrl(c.meta.url);
     const where = `line ${c.location.line}${url === undefined ? "" : `, [link](${url})`}`;
-    return `${describeSource(c)} (${where})`;
+    return `${describeCitation(c)} (${where})`;
   });
   const more = extra.length - shown.length;
   return `also in ${shown.join("; ")}${more > 0 ? ` and ${more} more` : ""}`;
@@ -78,7 +81,7 @@ export function excerptBlock(excerpt: Excerpt, number: number, budget: number): 
   const own = excerpt.citations[0];
   // The citation lines, fullest first; the first that leaves room for a readable excerpt is used.
   const ownLine = own === undefined ? "" : `\n↳ ${citationLine(own)}`;
-  const bareOwnLine = own === undefined ? "" : `\n↳ ${describeSource(own)} · line ${own.location.line}`;
+  const bareOwnLine = own === undefined ? "" : `\n↳ ${describeCitation(own)} · line ${own.location.line}`;
   const also = (n: number): string => {
     const line = alsoInLine(excerpt.citations, n);
     return line === "" ? "" : `\n↳ ${line}`;
@@ -159,7 +162,7 @@ export function formatContext(answer: Answer, page: number, pageSize = EXCERPTS_
   const budget = Math.floor((DiscordLimits.embedDescription - separator.length * (shown.length - 1)) / Math.max(1, shown.length));
   const blocks = shown.map((excerpt, i) => {
     const own = excerpt.citations[0];
-    const head = `**[${first + i + 1}]** ${own === undefined ? "" : `${describeSource(own)} · line ${own.location.line}`}\n`;
+    const head = `**[${first + i + 1}]** ${own === undefined ? "" : `${describeCitation(own)} · line ${own.location.line}`}\n`;
     const room = budget - head.length;
     const before = excerpt.context.before.join(" ");
     const after = excerpt.context.after.join(" ");

@@ -10,6 +10,7 @@ import model from "wink-eng-lite-web-model";
 // and it keeps digits ("mp3", "mid-1953") that wink's version turns into "i".
 import { stem } from "porter2";
 import { STOP_WORDS } from "./stop-words.js";
+import { isSpaceCode } from "./characters.js";
 
 /** wink-nlp's tokenizer is quadratic in the length of one token; longer runs are cut before it sees them. */
 export const MAX_TOKEN_CHARS = 100;
@@ -79,7 +80,7 @@ function hasLongRun(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     // Exactly the characters the regex's \s matches end a run.
-    if ((c >= 9 && c <= 13) || c === 32 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) run = 0;
+    if (isSpaceCode(c)) run = 0;
     else if (++run > MAX_TOKEN_CHARS) return true;
   }
   return false;

@@ -1,23 +1,10 @@
-import { mkdtemp, mkdir, writeFile, symlink, readFile, rm, cp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile, symlink, readFile, rm, cp } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCorpus } from "../../src/corpus/load.js";
 import { Library } from "../../src/corpus/library.js";
+import { tempCorpus } from "../temp-folder.js";
 
-const temps: string[] = [];
-async function tempCorpus(files: Record<string, string | Buffer>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "lookout-corpus-"));
-  temps.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
-  return dir;
-}
-afterEach(async () => {
-  for (const dir of temps.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
 const ARTICLE = "The ferry to the island leaves at nine every morning.\nTickets are sold at the harbour office.\n";
 

@@ -414,8 +414,8 @@ describe("/sources, /source and /help", () => {
     const { body } = await slash(s, "sources");
     expect(body.data.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     const d: string = body.data.embeds[0].description;
-    expect(d).toContain("*Use of non-secure line behind Taurus talk leak to Russia: Pistorius* — dpa, 2024-03-06 · 3.0 KB");
-    expect(d).toContain("— The Guardian, 2024-03 · 4.7 KB");
+    expect(d).toContain("*Use of non-secure line behind Taurus talk leak to Russia: Pistorius* — dpa, 2024-03-06 · 3.0 kB");
+    expect(d).toContain("— The Guardian, 2024-03 · 4.7 kB");
     expect(body.data.embeds[0].footer.text).toMatch(/^3 documents · \d+ sentences$/);
   });
 
