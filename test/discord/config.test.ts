@@ -29,6 +29,10 @@ describe("loadConfig", () => {
       corpusDir: "corpus",
       maxFileBytes: 5 * 1024 * 1024,
       maxQuestionChars: 500,
+      askChannelThreads: false,
+      modLogChannelId: undefined,
+      databasePath: "data/lookout.db",
+      questionLogDays: 30,
     });
     expect(CONFIG_DEFAULTS.maxFileBytes).toBe(5_242_880);
   });
