@@ -9,14 +9,14 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { REST, Routes, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import { REST, Routes, type RESTPostAPIApplicationCommandsJSONBody } from "discord.js";
 import { ConfigError, loadConfigFromEnvironment } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
-import { commands } from "./commands/index.js";
+import { allCommandDefinitions } from "./commands/index.js";
 
-/** The registration body: every command's JSON, in order. */
-export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return commands.map((c) => c.data.toJSON());
+/** The registration body: every command's JSON (slash commands, then message commands), in order. */
+export function commandDefinitions(): RESTPostAPIApplicationCommandsJSONBody[] {
+  return allCommandDefinitions();
 }
 
 /** The bot's id encoded in a token's first segment, if it decodes to a snowflake. */

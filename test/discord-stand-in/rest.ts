@@ -233,7 +233,9 @@ function validateCommand(errors: FormErrors, prefix: (string | number)[], body: 
   const type = Number(body.type ?? ApplicationCommandType.ChatInput);
   const name = String(body.name ?? '');
   const chatInput = type === ApplicationCommandType.ChatInput;
-  if (!COMMAND_NAME.test(name) || (chatInput && name !== name.toLowerCase())) {
+  // USER and MESSAGE (context menu) command names may have capitals and spaces: 1-32 characters.
+  const validName = chatInput ? COMMAND_NAME.test(name) && name === name.toLowerCase() : name.length >= 1 && name.length <= 32;
+  if (!validName) {
     errors.add([...prefix, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
   }
   if (chatInput) {

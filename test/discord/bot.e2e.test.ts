@@ -69,6 +69,7 @@ async function setup(
     discordToken: standIn.token,
     discordApiUrl: standIn.apiUrl,
     cooldownSeconds: 0,
+    databasePath: ":memory:",
     ...(typeof options.config === "function" ? options.config(standIn) : options.config),
   };
   logLines = [];
@@ -163,7 +164,7 @@ describe("/ask", () => {
       // matched words are bold
       expect(block).toMatch(/\*\*[^*[\]]+\*\*/);
       expect(limitViolations({ embeds: body.data.embeds, components: body.data.components })).toEqual([]);
-      expect(buttons(body.data).map((b) => b.label)).toEqual(["More results (2/4)", "Context"]);
+      expect(buttons(body.data).map((b) => b.label)).toEqual(["More results (2/4)", "Context", undefined, undefined, "Remove"]);
     }
     expectNoPings(s);
     expect(s.unmatchedRequests).toEqual([]);
@@ -566,21 +567,21 @@ describe("npm run register", () => {
     standIn = await startDiscordStandIn();
     const s = standIn;
     const result = await registerCommands({ token: s.token, apiUrl: s.apiUrl, guildId: s.guildId });
-    expect(result).toMatchObject({ applicationId: s.applicationId, scope: "guild", commands: ["ask", "sources", "source", "help", "refresh"] });
+    expect(result).toMatchObject({ applicationId: s.applicationId, scope: "guild", commands: ["ask", "sources", "source", "help", "refresh", "settings", "stats", "Find in sources", "Find in sources (ping author)"] });
     const put = s.requests.find((r) => r.method === "PUT");
     expect(put?.path).toBe(`/applications/${s.applicationId}/guilds/${s.guildId}/commands`);
     const registered = s.commands.guild;
-    expect(registered.map((c) => c.name)).toEqual(["ask", "sources", "source", "help", "refresh"]);
+    expect(registered.map((c) => c.name)).toEqual(["ask", "sources", "source", "help", "refresh", "settings", "stats", "Find in sources", "Find in sources (ping author)"]);
     expect(registered.find((c) => c.name === "refresh")?.default_member_permissions).toBe("32");
     const ask = registered.find((c) => c.name === "ask");
-    expect(ask?.options?.map((o) => o.name)).toEqual(["question", "private"]);
+    expect(ask?.options?.map((o) => o.name)).toEqual(["question", "private", "thread"]);
     const source = registered.find((c) => c.name === "source");
     expect(source?.options?.[0]).toMatchObject({ name: "name", autocomplete: true, required: true });
 
     // global when no guild is given; an explicit application id skips GET /applications/@me
     const global = await registerCommands({ token: s.token, apiUrl: s.apiUrl, applicationId: s.applicationId });
     expect(global.scope).toBe("global");
-    expect(s.commands.global).toHaveLength(5);
+    expect(s.commands.global).toHaveLength(9);
     expect(s.requests.filter((r) => r.path === "/applications/@me")).toHaveLength(1);
     expect(s.unmatchedRequests).toEqual([]);
   });
