@@ -76,7 +76,7 @@ export class SafeStore {
     return undefined;
   }
 
-  /** Runs `fn` on the store; on failure logs and returns undefined. */
+  /** Runs `fn` on the store; on failure logs and returns undefined (so `fn` must not return undefined itself). */
   private attempt<T>(operation: string, fn: (store: Store) => T, write = false): T | undefined {
     if (this.store === undefined) return undefined;
     try {
@@ -109,8 +109,8 @@ export class SafeStore {
   flush(): void {
     if (this.queue.length === 0) return;
     const batch = this.queue.slice();
-    const done = this.attempt("log questions", (s) => s.recordQuestions(batch), true);
-    if (done !== undefined || this.store === undefined) this.queue.splice(0, batch.length);
+    const done = this.attempt("log questions", (s) => (s.recordQuestions(batch), true), true);
+    if (done === true || this.store === undefined) this.queue.splice(0, batch.length);
   }
 
   question(id: string): StoredQuestion | undefined {
@@ -138,7 +138,7 @@ export class SafeStore {
 
   /** True when saved. */
   saveGuildOverrides(guildId: string, overrides: GuildOverrides): boolean {
-    return this.attempt("save settings", (s) => s.saveGuildOverrides(guildId, overrides), true) !== undefined;
+    return this.attempt("save settings", (s) => (s.saveGuildOverrides(guildId, overrides), true), true) === true;
   }
 
   recordCorpusChange(change: CorpusChange): void {

@@ -25,6 +25,7 @@ import type {
   APIChatInputApplicationCommandInteraction,
   APIInteraction,
   APIMessage,
+  APIMessageApplicationCommandInteraction,
   APIMessageComponentButtonInteraction,
   APIUser,
   ApplicationCommandOptionType,
@@ -49,6 +50,7 @@ import {
   defaultFixtureIds,
   type SlashOptionsInput,
 } from './payloads.js';
+import { buildMessageCommand } from './context-menu.js';
 import { RestStandIn, type CannedResponse, type RecordedRequest, type RequestPredicate } from './rest.js';
 import { StandInState, type ActorOptions } from './state.js';
 
@@ -166,6 +168,7 @@ export class DiscordStandIn {
       interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
       onRequest: (request) => this.events.emit('request', request),
       log,
+      dispatch: (event, data, intent) => void this.gateway.dispatch(event, data, intent),
     });
     this.gateway = new GatewayStandIn(this.state, {
       token: this.token,
@@ -330,6 +333,17 @@ export class DiscordStandIn {
       ),
     );
     return buildButton(ctx, customId, message);
+  }
+
+  /**
+   * A message context-menu command ("Apps → <name>" on a message): type APPLICATION_COMMAND with
+   * data.type MESSAGE (3), target_id and the message in resolved.messages, in the message's channel.
+   */
+  messageCommand(name: string, messageId: string, actor: ActorOptions = {}): APIMessageApplicationCommandInteraction {
+    const message = this.state.messages.get(messageId);
+    if (!message) throw new Error(`stand-in: unknown message ${messageId}`);
+    const ctx = this.state.context({ ...actor, channelId: actor.channelId ?? message.channel_id });
+    return buildMessageCommand(ctx, this.state.commandRef(name), message);
   }
 
   // -------------------------------------------------------------------------

@@ -46,6 +46,7 @@ import type {
   APIMessageComponentButtonInteraction,
   APIRole,
   APITextChannel,
+  APIThreadChannel,
   APIUser,
   GatewayGuildCreateDispatchData,
   GatewayMessageCreateDispatchData,
@@ -441,13 +442,13 @@ export interface InteractionContext {
   /** Guild member (with computed `permissions`), or undefined for DMs. */
   member?: APIInteractionGuildMember;
   guildId?: string;
-  channel: APITextChannel | APIDMChannel;
+  channel: APITextChannel | APIDMChannel | APIThreadChannel;
   appPermissions: bigint;
   applicationId: string;
   locale?: Locale;
 }
 
-function baseInteraction(ctx: InteractionContext) {
+export function baseInteraction(ctx: InteractionContext) {
   const inGuild = ctx.guildId !== undefined;
   return {
     id: snowflake(),

@@ -8,10 +8,11 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionResponseType, InteractionType, MessageFlags, MessageType } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, InteractionResponseType, InteractionType, MessageFlags, MessageType, PermissionFlagsBits } from 'discord.js';
 import type { APIApplicationCommand, APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord-api-types/v10';
 import { buildGuild, snowflake } from './payloads.js';
 import type { InteractionRecord, StandInState } from './state.js';
+import { threadRoutes, type Dispatch } from './threads.js';
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -72,22 +73,24 @@ export interface RestOptions {
   interactionDeadlineMs: number;
   onRequest: (request: RecordedRequest) => void;
   log: (line: string) => void;
+  /** Sends a gateway dispatch (THREAD_CREATE after a thread is started). */
+  dispatch?: Dispatch;
 }
 
 // ---------------------------------------------------------------------------
 // Routing plumbing
 
-interface Reply {
+export interface Reply {
   status: number;
   body?: unknown;
 }
 
-interface RouteContext {
+export interface RouteContext {
   req: RecordedRequest;
   params: Record<string, string>;
 }
 
-interface Route {
+export interface Route {
   method: string;
   pattern: string;
   /** false for routes discord.js calls with `auth: false` (interaction callbacks, interaction webhooks). */
@@ -99,7 +102,7 @@ const noContent: Reply = { status: 204 };
 const ok = (body: unknown): Reply => ({ status: 200, body });
 
 /** Discord's error body: `{ code, message, errors? }`. */
-function discordError(status: number, code: number, message: string, errors?: unknown): Reply {
+export function discordError(status: number, code: number, message: string, errors?: unknown): Reply {
   return { status, body: errors ? { code, message, errors } : { code, message } };
 }
 
@@ -131,7 +134,7 @@ class FormErrors {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -433,9 +436,13 @@ export class RestStandIn {
       r('DELETE', '/channels/:channelId/messages/:messageId', ({ params }) => {
         const message = s.messages.get(params.messageId!);
         if (!message || message.channel_id !== params.channelId) return unknownMessage();
+        // Deleting another user's message needs Manage Messages.
+        const botPermissions = s.permissionsOf(s.members.get(s.botUser.id)!);
+        if (message.author.id !== s.botUser.id && !(botPermissions & PermissionFlagsBits.ManageMessages)) return discordError(403, 50013, 'Missing Permissions');
         s.messages.delete(message.id);
         return noContent;
       }),
+      ...threadRoutes(s, (event, data, intent) => this.options.dispatch?.(event, data, intent)),
       r('POST', '/channels/:channelId/typing', ({ params }) => (s.channel(params.channelId!) ? noContent : unknownChannel())),
       r('PUT', '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', ({ params }) => (s.messages.has(params.messageId!) ? noContent : unknownMessage())),
       r('DELETE', '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', () => noContent),
