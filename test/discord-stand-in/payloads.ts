@@ -448,7 +448,7 @@ export interface InteractionContext {
   locale?: Locale;
 }
 
-export function baseInteraction(ctx: InteractionContext) {
+function baseInteraction(ctx: InteractionContext) {
   const inGuild = ctx.guildId !== undefined;
   return {
     id: snowflake(),

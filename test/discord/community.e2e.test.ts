@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionResponseType, MessageFlags, PermissionFlagsBits } from "discord.js";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config.js";
 import { Library } from "../../src/corpus/library.js";
 import { startBot, type BotHandle, type StartBotOptions } from "../../src/discord/bot.js";
@@ -29,43 +29,41 @@ const MEMBER_B: ActorOptions = { userId: "300000000000000003" };
 /* eslint-disable @typescript-eslint/no-explicit-any -- recorded REST bodies are untyped JSON */
 type Body = any;
 
-let shipped: Library;
+const shipped = await Library.open({ corpusDir: CORPUS, maxFileBytes: 5 * 1024 * 1024, maxQuestionChars: 500 });
 let standIn: DiscordStandIn | undefined;
 let bot: BotHandle | undefined;
 let logLines: string[] = [];
-let dir: string;
-
-beforeAll(async () => {
-  shipped = await Library.open({ corpusDir: CORPUS, maxFileBytes: 5 * 1024 * 1024, maxQuestionChars: 500 });
-}, 30_000);
+/** What each test leaves to undo, last first: the bot, the stand-in, the temporary folder. */
+const teardown: Array<() => unknown> = [];
 
 afterEach(async () => {
-  await bot?.stop();
-  await standIn?.close();
+  for (const undo of teardown.splice(0).reverse()) await undo();
   bot = undefined;
   standIn = undefined;
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-afterAll(() => undefined);
-
 function dbPath(): string {
-  dir = mkdtempSync(join(tmpdir(), "lookout-db-"));
+  const dir = mkdtempSync(join(tmpdir(), "lookout-db-"));
+  teardown.push(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, "lookout.db");
 }
 
 /** Starts (or restarts, on the same stand-in) the bot with a database at `path`. */
 async function start(path: string, config: Partial<Config> = {}, options: StartBotOptions = {}): Promise<{ s: DiscordStandIn; bot: BotHandle }> {
-  standIn ??= await startDiscordStandIn();
+  if (standIn === undefined) {
+    const started = (standIn = await startDiscordStandIn());
+    teardown.push(() => started.close());
+  }
   const s = standIn;
   logLines = [];
   const logger = createLogger({ level: "debug" }, { write: (line: string) => void logLines.push(line) });
-  bot = await startBot({ ...loadConfig({}), discordToken: s.token, discordApiUrl: s.apiUrl, cooldownSeconds: 0, databasePath: path, ...config }, shipped, logger, {
+  const started = (bot = await startBot({ ...loadConfig({}), discordToken: s.token, discordApiUrl: s.apiUrl, cooldownSeconds: 0, databasePath: path, ...config }, shipped, logger, {
     readyTimeoutMs: 5000,
     store: { flushMs: 10 },
     ...options,
-  });
-  return { s, bot };
+  }));
+  teardown.push(() => started.stop());
+  return { s, bot: started };
 }
 
 async function restart(path: string, config: Partial<Config> = {}): Promise<void> {
@@ -134,6 +132,7 @@ describe("Find in sources (message command)", () => {
   it("is registered as a message command, beside the slash commands", async () => {
     const { registerCommands } = await import("../../src/discord/register.js");
     const s = (standIn = await startDiscordStandIn());
+    teardown.push(() => s.close());
     await registerCommands({ token: s.token, apiUrl: s.apiUrl, guildId: s.guildId });
     const messageCommands = s.commands.guild.filter((c) => c.type === ApplicationCommandType.Message).map((c) => c.name);
     expect(messageCommands).toEqual(["Find in sources", "Find in sources (ping author)"]);
