@@ -106,7 +106,7 @@ const keys = [...standIn.state.interactions.values()].filter((r) => r.payload.ty
 const voteMs: number[] = [];
 for (let i = 0; i < 2000; i++) {
   const started = performance.now();
-  store.vote(keys[i % keys.length]!, String(400000000000000000n + BigInt(i % 300)), i % 3 === 0 ? -1 : 1);
+  store.vote(keys[i % keys.length]!, String(400000000000000000n + BigInt(i % 300)), i % 3 === 0 ? -1 : 1, { guildId: standIn.guildId, askedAt: Date.now() });
   voteMs.push(performance.now() - started);
 }
 const answer = standIn.sendInteraction(standIn.slashCommand("ask", { question: questions[0]! }));
@@ -160,6 +160,7 @@ function generateLog(path: string, rows: number): number {
   const documents = library.current.documents.map((d) => d.id);
   const now = Date.now();
   let batch: QuestionRecord[] = [];
+  const voted: QuestionRecord[] = [];
   let seedValue = 12345;
   const random = () => ((seedValue = (seedValue * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   for (let i = 0; i < rows; i++) {
@@ -178,13 +179,14 @@ function generateLog(path: string, rows: number): number {
       relevance: declined ? 0.1 : 0.8,
       sources: declined ? [] : [documents[i % documents.length]!, documents[(i + 1) % documents.length]!],
     });
+    if (i % 20 === 0) voted.push(batch.at(-1)!);
     if (batch.length === 10_000) {
       store.recordQuestions(batch);
       batch = [];
     }
   }
   store.recordQuestions(batch);
-  for (let i = 0; i < rows; i += 20) store.vote(String(600000000000000000n + BigInt(i)), String(i % 5000), i % 40 === 0 ? -1 : 1);
+  voted.forEach((q, i) => store.vote(q.id, String(i % 5000), i % 2 === 0 ? -1 : 1, { guildId: q.guildId, askedAt: q.askedAt }));
   store.close();
   return performance.now() - started;
 }

@@ -7,5 +7,7 @@ export const THREAD_NAME_MAX = 100;
 export function threadName(question: string): string {
   const text = question.replace(/\s+/g, " ").trim();
   if (text === "") return "Question";
-  return text.length <= THREAD_NAME_MAX ? text : `${text.slice(0, THREAD_NAME_MAX - 1).trimEnd()}…`;
+  if (text.length <= THREAD_NAME_MAX) return text;
+  // Cut by code points, so an emoji is never split in half.
+  return `${Array.from(text.slice(0, THREAD_NAME_MAX - 1)).slice(0, -1).join("").trimEnd()}…`;
 }

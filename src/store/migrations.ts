@@ -29,18 +29,21 @@ export const MIGRATIONS: readonly string[] = [
     relevance  REAL,                     -- the best excerpt's score
     sources    TEXT NOT NULL             -- JSON array of the cited document ids, best first
   );
-  CREATE INDEX questions_by_guild_day ON questions (guild_id, day, answered);
-  CREATE INDEX questions_declined ON questions (guild_id, answered, day, grouped);
+  CREATE INDEX questions_by_guild_time ON questions (guild_id, asked_at);
   CREATE INDEX questions_by_time ON questions (asked_at);
 
-  -- One vote per person per answer (voter hashed like asker).
+  -- One vote per person per answer (voter hashed like asker); the question's server and day are repeated
+  -- here so /stats counts votes without visiting a million questions.
   CREATE TABLE votes (
     question_id TEXT NOT NULL,
     voter       TEXT NOT NULL,
     vote        INTEGER NOT NULL CHECK (vote IN (-1, 1)),
     voted_at    INTEGER NOT NULL,
+    guild_id    TEXT NOT NULL,
+    day         INTEGER NOT NULL,            -- the question's UTC day
     PRIMARY KEY (question_id, voter)
   ) WITHOUT ROWID;
+  CREATE INDEX votes_by_guild_day ON votes (guild_id, vote, day);
 
   CREATE TABLE guild_settings (
     guild_id   TEXT PRIMARY KEY,
@@ -64,6 +67,16 @@ export const MIGRATIONS: readonly string[] = [
     asked    INTEGER NOT NULL,
     answered INTEGER NOT NULL,
     PRIMARY KEY (guild_id, day)
+  ) WITHOUT ROWID;
+  -- Declined questions per day and wording group, with the group's first wording: /stats reads these
+  -- instead of grouping every declined question. Holds question text, so it is pruned with the questions.
+  CREATE TABLE daily_declined (
+    guild_id TEXT NOT NULL,
+    day      INTEGER NOT NULL,
+    grouped  TEXT NOT NULL,
+    asked    INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    PRIMARY KEY (guild_id, day, grouped)
   ) WITHOUT ROWID;
   CREATE TABLE daily_citations (
     guild_id    TEXT NOT NULL,

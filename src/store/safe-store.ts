@@ -124,8 +124,8 @@ export class SafeStore {
     return this.attempt("read asker", (s) => s.isAsker(id, userId));
   }
 
-  vote(questionId: string, userId: string, vote: VoteValue): VoteOutcome | undefined {
-    return this.attempt("record vote", (s) => s.vote(questionId, userId, vote), true);
+  vote(questionId: string, userId: string, vote: VoteValue, on: { guildId: string | null; askedAt: number }): VoteOutcome | undefined {
+    return this.attempt("record vote", (s) => s.vote(questionId, userId, vote, { guildId: on.guildId ?? "", askedAt: on.askedAt }), true);
   }
 
   guildOverrides(guildId: string): GuildOverrides | undefined {

@@ -107,6 +107,7 @@ export class Store {
   readonly connection: Database.Database;
   readonly schemaVersion: number;
   private readonly secret: string;
+  private readonly hashes = new Map<string, string>();
   private readonly now: () => number;
   private readonly s;
 
@@ -130,6 +131,10 @@ export class Store {
         `INSERT INTO daily_questions (guild_id, day, asked, answered) VALUES (?, ?, 1, ?)
          ON CONFLICT (guild_id, day) DO UPDATE SET asked = asked + 1, answered = answered + excluded.answered`,
       ),
+      countDeclined: db.prepare(
+        `INSERT INTO daily_declined (guild_id, day, grouped, asked, question) VALUES (?, ?, ?, 1, ?)
+         ON CONFLICT (guild_id, day, grouped) DO UPDATE SET asked = asked + 1`,
+      ),
       countCitation: db.prepare(
         `INSERT INTO daily_citations (guild_id, day, document_id, cited) VALUES (?, ?, ?, 1)
          ON CONFLICT (guild_id, day, document_id) DO UPDATE SET cited = cited + 1`,
@@ -138,7 +143,7 @@ export class Store {
       asker: db.prepare<[string], { asker: string }>("SELECT asker FROM questions WHERE id = ?"),
       vote: db.prepare<[string, string], { vote: number }>("SELECT vote FROM votes WHERE question_id = ? AND voter = ?"),
       upsertVote: db.prepare(
-        `INSERT INTO votes (question_id, voter, vote, voted_at) VALUES (?, ?, ?, ?)
+        `INSERT INTO votes (question_id, voter, vote, voted_at, guild_id, day) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (question_id, voter) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at`,
       ),
       deleteVote: db.prepare<[string, string]>("DELETE FROM votes WHERE question_id = ? AND voter = ?"),
@@ -153,17 +158,16 @@ export class Store {
       ),
       insertCorpusChange: db.prepare("INSERT INTO corpus_changes (changed_at, documents, added, changed, removed) VALUES (?, ?, ?, ?, ?)"),
       days: db.prepare<[string, number], DayCount>("SELECT day, asked, answered FROM daily_questions WHERE guild_id = ? AND day >= ? ORDER BY day"),
-      votesInWindow: db.prepare<[string, number], { up: number; down: number }>(
-        `SELECT coalesce(sum(v.vote = 1), 0) AS up, coalesce(sum(v.vote = -1), 0) AS down
-         FROM votes v JOIN questions q ON q.id = v.question_id WHERE q.guild_id = ? AND q.day >= ?`,
+      votesInWindow: db.prepare<[string, number], { vote: number; n: number }>(
+        "SELECT vote, count(*) AS n FROM votes WHERE guild_id = ? AND vote IN (-1, 1) AND day >= ? GROUP BY vote",
       ),
       declined: db.prepare<[string, number, number], GroupedQuestion>(
-        `SELECT min(text) AS question, count(*) AS count FROM questions INDEXED BY questions_declined
-         WHERE guild_id = ? AND answered = 0 AND day >= ? GROUP BY grouped ORDER BY count DESC, question LIMIT ?`,
+        `SELECT min(question) AS question, sum(asked) AS count FROM daily_declined
+         WHERE guild_id = ? AND day >= ? GROUP BY grouped ORDER BY count DESC, question LIMIT ?`,
       ),
       disliked: db.prepare<[string, number, number], GroupedQuestion>(
         `SELECT min(q.text) AS question, count(*) AS count FROM votes v JOIN questions q ON q.id = v.question_id
-         WHERE v.vote = -1 AND q.guild_id = ? AND q.day >= ? GROUP BY q.grouped ORDER BY count DESC, question LIMIT ?`,
+         WHERE v.guild_id = ? AND v.vote = -1 AND v.day >= ? GROUP BY q.grouped ORDER BY count DESC, question LIMIT ?`,
       ),
       cited: db.prepare<[string, number], { documentId: string; cited: number }>(
         `SELECT document_id AS documentId, sum(cited) AS cited FROM daily_citations WHERE guild_id = ? AND day >= ?
@@ -173,10 +177,11 @@ export class Store {
         `SELECT q.asked_at, q.channel_id, q.surface, q.text, q.answered, q.relevance, q.sources,
                 coalesce((SELECT sum(vote = 1) FROM votes WHERE question_id = q.id), 0) AS up,
                 coalesce((SELECT sum(vote = -1) FROM votes WHERE question_id = q.id), 0) AS down
-         FROM questions q WHERE q.guild_id = ? AND q.day >= ? ORDER BY q.asked_at DESC`,
+         FROM questions q WHERE q.guild_id = ? AND q.asked_at >= ? ORDER BY q.asked_at DESC`,
       ),
       pruneVotes: db.prepare<[number]>("DELETE FROM votes WHERE question_id IN (SELECT id FROM questions WHERE asked_at < ?)"),
       pruneQuestions: db.prepare<[number]>("DELETE FROM questions WHERE asked_at < ?"),
+      pruneDeclined: db.prepare<[number]>("DELETE FROM daily_declined WHERE day < ?"),
       countQuestions: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM questions"),
     };
     this.s = s;
@@ -203,14 +208,20 @@ export class Store {
     return row.value;
   }
 
-  /** The stored form of a user id: HMAC-SHA256 with this install's secret, hex. */
+  /** The stored form of a user id: HMAC-SHA256 with this install's secret, hex (recent ones memoised). */
   hashUser(userId: string): string {
-    return createHmac("sha256", this.secret).update(userId).digest("hex");
+    let hash = this.hashes.get(userId);
+    if (hash === undefined) {
+      if (this.hashes.size >= 10_000) this.hashes.clear();
+      hash = createHmac("sha256", this.secret).update(userId).digest("hex");
+      this.hashes.set(userId, hash);
+    }
+    return hash;
   }
 
   /** Logs questions in one transaction, with their daily counts (a question already logged is skipped). */
   recordQuestions(records: readonly QuestionRecord[]): void {
-    const { insertQuestion, countDay, countCitation } = this.s;
+    const { insertQuestion, countDay, countDeclined, countCitation } = this.s;
     this.connection.transaction(() => {
       for (const r of records) {
         const day = Math.floor(r.askedAt / DAY_MS);
@@ -230,6 +241,7 @@ export class Store {
         });
         if (inserted.changes === 0) continue;
         countDay.run(r.guildId, day, r.answered ? 1 : 0);
+        if (!r.answered) countDeclined.run(r.guildId, day, r.grouped, r.text);
         for (const documentId of new Set(r.sources)) countCitation.run(r.guildId, day, documentId);
       }
     })();
@@ -244,8 +256,11 @@ export class Store {
     return this.s.asker.get(id)?.asker === this.hashUser(userId);
   }
 
-  /** Records a 👍 (1) or 👎 (−1); the same vote again withdraws it, the other one replaces it. */
-  vote(questionId: string, userId: string, vote: VoteValue): VoteOutcome {
+  /**
+   * Records a 👍 (1) or 👎 (−1) on question `questionId` (asked in `on.guildId` at `on.askedAt`); the same vote
+   * again withdraws it, the other one replaces it.
+   */
+  vote(questionId: string, userId: string, vote: VoteValue, on: { guildId: string; askedAt: number }): VoteOutcome {
     const voter = this.hashUser(userId);
     return this.connection.transaction((): VoteOutcome => {
       const previous = this.s.vote.get(questionId, voter)?.vote;
@@ -253,7 +268,7 @@ export class Store {
         this.s.deleteVote.run(questionId, voter);
         return "withdrawn";
       }
-      this.s.upsertVote.run(questionId, voter, vote, this.now());
+      this.s.upsertVote.run(questionId, voter, vote, this.now(), on.guildId, Math.floor(on.askedAt / DAY_MS));
       return previous === undefined ? "added" : "changed";
     })();
   }
@@ -283,11 +298,11 @@ export class Store {
   stats(guildId: string, sinceDay: number, limit = 5): StatsRows {
     const s = this.s;
     const read = this.connection.transaction(() => {
-      const votes = s.votesInWindow.get(guildId, sinceDay) ?? { up: 0, down: 0 };
+      const votes = s.votesInWindow.all(guildId, sinceDay);
       return {
         days: s.days.all(guildId, sinceDay),
-        up: votes.up,
-        down: votes.down,
+        up: votes.find((v) => v.vote === 1)?.n ?? 0,
+        down: votes.find((v) => v.vote === -1)?.n ?? 0,
         declined: s.declined.all(guildId, sinceDay, limit),
         disliked: s.disliked.all(guildId, sinceDay, limit),
         cited: s.cited.all(guildId, sinceDay),
@@ -296,15 +311,16 @@ export class Store {
     return read();
   }
 
-  /** The logged questions of a server since `sinceDay`, newest first, with their votes (no user hashes). */
+  /** The logged questions of a server since `sinceDay`, newest first (read in index order, so a caller can stop early), with their votes; no user hashes. */
   exportQuestions(guildId: string, sinceDay: number): IterableIterator<ExportRow> {
-    return this.s.exportRows.iterate(guildId, sinceDay);
+    return this.s.exportRows.iterate(guildId, sinceDay * DAY_MS);
   }
 
-  /** Deletes questions asked before `beforeMs` and the votes on them; returns how many questions went. */
+  /** Deletes questions asked before `beforeMs`, the votes on them and the declined wordings of their days; returns how many questions went. */
   pruneQuestions(beforeMs: number): number {
     return this.connection.transaction(() => {
       this.s.pruneVotes.run(beforeMs);
+      this.s.pruneDeclined.run(Math.floor(beforeMs / DAY_MS));
       return this.s.pruneQuestions.run(beforeMs).changes;
     })();
   }

@@ -35,6 +35,8 @@ const question = (id: string, fields: Partial<QuestionRecord> = {}): QuestionRec
   ...fields,
 });
 
+const ON = { guildId: "g", askedAt: Date.now() };
+
 describe("Store", () => {
   it("creates the file and folder, migrates to the last version, in WAL mode, and reopens without migrating again", () => {
     const path = tempPath();
@@ -89,10 +91,10 @@ describe("Store", () => {
 
   it("votes: add, change, withdraw", () => {
     const store = Store.open(tempPath());
-    expect(store.vote("1", "u", 1)).toBe("added");
-    expect(store.vote("1", "u", -1)).toBe("changed");
+    expect(store.vote("1", "u", 1, ON)).toBe("added");
+    expect(store.vote("1", "u", -1, ON)).toBe("changed");
     expect(store.voteCounts("1")).toEqual({ up: 0, down: 1 });
-    expect(store.vote("1", "u", -1)).toBe("withdrawn");
+    expect(store.vote("1", "u", -1, ON)).toBe("withdrawn");
     expect(store.voteCounts("1")).toEqual({ up: 0, down: 0 });
     store.close();
   });
@@ -100,7 +102,7 @@ describe("Store", () => {
   it("prunes old questions with their votes", () => {
     const store = Store.open(tempPath());
     store.recordQuestions([question("old", { askedAt: Date.now() - 31 * DAY_MS }), question("new")]);
-    store.vote("old", "u", 1);
+    store.vote("old", "u", 1, ON);
     expect(store.pruneQuestions(Date.now() - 30 * DAY_MS)).toBe(1);
     expect(store.question("old")).toBeUndefined();
     expect(store.voteCounts("old")).toEqual({ up: 0, down: 0 });

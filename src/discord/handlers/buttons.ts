@@ -6,7 +6,7 @@
  * An answer's key is the asking interaction's or message's id. The in-memory cache knows recent ones; after a
  * restart (or once the cache forgot it) the question comes from the question log, for QUESTION_LOG_DAYS.
  */
-import { MessageFlags, Routes, type ButtonInteraction } from "discord.js";
+import { MessageFlags, Routes, SnowflakeUtil, type ButtonInteraction } from "discord.js";
 import type { BotContext } from "../context.js";
 import { decodeButtonId, type ButtonId } from "../custom-id.js";
 import { EXPIRED_NOTICE, RATE_LIMIT_NOTICE, formatAnswer, formatContext, notice, pageCount } from "../format.js";
@@ -74,6 +74,11 @@ export async function handleButton(interaction: ButtonInteraction, ctx: BotConte
   }
 }
 
+/** When the question behind a key was asked: keys are the asking interaction's or message's snowflake. */
+function askedAt(key: string): number {
+  return /^\d{17,20}$/.test(key) ? SnowflakeUtil.timestampFrom(key) : Date.now();
+}
+
 const VOTE_REPLIES = {
   added: { 1: "Thanks! Your 👍 is counted.", [-1]: "Thanks! Your 👎 is counted: moderators see which answers missed." },
   changed: { 1: "Changed your vote to 👍.", [-1]: "Changed your vote to 👎." },
@@ -82,7 +87,7 @@ const VOTE_REPLIES = {
 
 async function vote(interaction: ButtonInteraction, ctx: BotContext, id: ButtonId, value: 1 | -1): Promise<void> {
   const started = performance.now();
-  const outcome = ctx.store.vote(id.key, interaction.user.id, value);
+  const outcome = ctx.store.vote(id.key, interaction.user.id, value, { guildId: interaction.guildId, askedAt: askedAt(id.key) });
   ctx.logger.debug({ key: id.key, outcome, ms: Math.round((performance.now() - started) * 1000) / 1000 }, "vote");
   if (outcome === undefined) {
     await interaction.reply(ephemeral("Sorry, I couldn't record your vote: the feedback log is unavailable right now. The answer itself is unaffected."));
