@@ -51,6 +51,7 @@ import {
   type SlashOptionsInput,
 } from './payloads.js';
 import { buildMessageCommand } from './context-menu.js';
+import { withResolved } from './resolved.js';
 import { RestStandIn, type CannedResponse, type RecordedRequest, type RequestPredicate } from './rest.js';
 import { StandInState, type ActorOptions } from './state.js';
 
@@ -303,7 +304,7 @@ export class DiscordStandIn {
 
   /** A CHAT_INPUT command interaction. Options: `{ question: 'x', count: 3, public: true }` or raw API options. */
   slashCommand(name: string, options?: SlashOptionsInput, actor: ActorOptions = {}): APIChatInputApplicationCommandInteraction {
-    return buildSlashCommand(this.state.context(actor), this.state.commandRef(name), options);
+    return withResolved(buildSlashCommand(this.state.context(actor), this.state.commandRef(name), options), this.state);
   }
 
   /** An autocomplete interaction with `focusedOption` being typed as `value`. */

@@ -6,7 +6,15 @@
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionResponseType, MessageFlags, PermissionFlagsBits } from "discord.js";
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  GatewayIntentBits,
+  GatewayOpcodes,
+  InteractionResponseType,
+  MessageFlags,
+  PermissionFlagsBits,
+} from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config.js";
 import { Library } from "../../src/corpus/library.js";
@@ -119,6 +127,12 @@ async function askSlash(s: DiscordStandIn, question: string, actor: ActorOptions
 async function flushed(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 30));
   bot?.context.store.flush();
+}
+
+/** The intents of the client's last IDENTIFY (gateway op 2). */
+function lastIdentifyIntents(s: DiscordStandIn): number {
+  const identify = s.frames.filter((f) => f.op === GatewayOpcodes.Identify).at(-1);
+  return (identify?.d as { intents: number } | undefined)?.intents ?? 0;
 }
 
 /** Width and height from a PNG's IHDR chunk, after checking the signature. */
@@ -305,6 +319,38 @@ describe("/settings", () => {
 
     const reset = await slash(s, "settings", sub("reset"), ADMIN);
     expect(reset.body.data.embeds[0].description).toContain("**Cooldown** *(default)*: off");
+  });
+});
+
+describe("/settings: ask channels and moderator roles", () => {
+  it("an ask channel set with /settings takes effect after a restart (the bot then asks for Message Content); a moderator role opens /stats", async () => {
+    const path = dbPath();
+    const s = (standIn = await startDiscordStandIn());
+    teardown.push(() => s.close());
+    const helpers = "300000000000000077";
+    s.state.roles.push({ ...s.state.roles[0]!, id: helpers, name: "Helpers", position: 1 }); // no Manage Server
+    await start(path);
+    const helper: ActorOptions = { userId: "300000000000000005", roles: [helpers] };
+    expect((await slash(s, "stats", sub("summary"), helper)).body.data.content).toContain("Only moderators");
+
+    const role = await slash(s, "settings", sub("moderator-role", [{ name: "role", type: ApplicationCommandOptionType.Role, value: helpers }, { name: "enabled", type: ApplicationCommandOptionType.Boolean, value: true }]), ADMIN);
+    expect(role.body.data.embeds[0].description).toContain(`**Moderator roles**: <@&${helpers}>`);
+    const stats = await slash(s, "stats", sub("summary"), helper);
+    expect(stats.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    await editOf(s, stats.id);
+
+    const channel = await slash(s, "settings", sub("ask-channel", [{ name: "channel", type: ApplicationCommandOptionType.Channel, value: s.channelId }, { name: "enabled", type: ApplicationCommandOptionType.Boolean, value: true }]), ADMIN);
+    expect(channel.body.data.embeds[0].description).toContain(`**Ask channels**: <#${s.channelId}>`);
+    expect(channel.body.data.embeds[0].description).toContain("Message Content intent");
+    expect(lastIdentifyIntents(s) & GatewayIntentBits.MessageContent).toBe(0);
+
+    await restart(path);
+    expect(lastIdentifyIntents(s) & GatewayIntentBits.MessageContent).toBe(GatewayIntentBits.MessageContent);
+    const since = s.requests.length;
+    s.sendMessage(ANSWERABLE, MEMBER_A); // no mention: an ask channel now
+    const answer = await s.waitForRequest((r) => r.method === "POST" && r.route === CHANNEL_MESSAGES, 5000, { since });
+    expect(answer.body.embeds[0].description.toLowerCase()).toContain("senior officers");
+    expect(s.unmatchedRequests).toEqual([]);
   });
 });
 
