@@ -186,6 +186,16 @@ describe("Find in sources (message command)", () => {
     expect(s.unmatchedRequests).toEqual([]);
   });
 
+  it("tells only the invoker when the documents do not answer the message", async () => {
+    const { s } = await start(dbPath());
+    const target = s.sendMessage("What is the capital of Peru?", MEMBER_A);
+    const since = s.requests.length;
+    const { d } = s.sendInteraction(s.messageCommand("Find in sources", target.d.id, MEMBER_B));
+    const edit = await editOf(s, d.id);
+    expect(edit.body.embeds[0].title).toBe("Not in my documents");
+    expect(s.requests.slice(since).filter((r) => r.method === "POST" && r.route === CHANNEL_MESSAGES)).toHaveLength(0);
+  });
+
   it("says so privately when the message has no text", async () => {
     const { s } = await start(dbPath());
     const target = s.sendMessage("", MEMBER_A);

@@ -2,6 +2,9 @@
  * "Find in sources": right-click a message → Apps → Find in sources. The message's text is asked as a question
  * and the answer is posted as a reply to that message, so whoever wrote it sees it.
  *
+ * When the documents do not answer it, only the invoker is told (privately): a public "not in my documents"
+ * under someone's message would only be noise.
+ *
  * Pings: "Find in sources" pings nobody (the reply does not notify the author). "Find in sources (ping author)"
  * pings the target message's author only (allowed_mentions `replied_user`), never anyone else: mentions in
  * the message or the documents stay inert (`parse: []`). Two commands rather than an option because message
@@ -45,6 +48,12 @@ async function execute(interaction: MessageContextMenuCommandInteraction, ctx: B
   // The answer is a channel message (an interaction reply cannot reply to another message), so the
   // interaction itself is answered privately: where the answer went, or the answer if it could not go there.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const where = { key: interaction.id, guildId: interaction.guildId, channelId: interaction.channelId, userId, surface: "message-command" } as const;
+  if (!outcome.answer.answered) {
+    await interaction.editReply(outcome.payload);
+    logAsked(ctx, outcome, where);
+    return;
+  }
   try {
     const channel = interaction.channel ?? (await interaction.client.channels.fetch(interaction.channelId));
     if (channel === null || !channel.isSendable()) throw new Error("channel not sendable");
@@ -53,7 +62,7 @@ async function execute(interaction: MessageContextMenuCommandInteraction, ctx: B
       reply: { messageReference: target.id, failIfNotExists: false },
       allowedMentions: { parse: [], repliedUser: pingAuthor },
     });
-    logAsked(ctx, outcome, { key: interaction.id, guildId: interaction.guildId, channelId: interaction.channelId, userId, surface: "message-command" });
+    logAsked(ctx, outcome, where);
     const whom = target.author.id === userId ? "your message" : "the message";
     await interaction.editReply(notice(`I answered ${whom} from the documents: ${sent.url}${pingAuthor ? " (its author was notified)" : ""}`));
   } catch (error) {
