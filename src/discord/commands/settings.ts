@@ -60,9 +60,13 @@ export const data = new SlashCommandBuilder()
   )
   .addSubcommand((c) => c.setName("reset").setDescription("Forget this server's changes: back to the bot's defaults"));
 
-/** A list with `id` added or removed, without duplicates. */
-function toggled(list: readonly string[], id: string, on: boolean): string[] {
+/** Ask channels and moderator roles a server may list (keeps /settings show within Discord's limits). */
+const MAX_LISTED = 25;
+
+/** A list with `id` added or removed, without duplicates; a refusal when it would grow past MAX_LISTED. */
+function toggled(list: readonly string[], id: string, on: boolean): string[] | string {
   const rest = list.filter((x) => x !== id);
+  if (on && rest.length >= MAX_LISTED) return `At most ${MAX_LISTED} can be set; remove one first.`;
   return on ? [...rest, id] : rest;
 }
 
@@ -70,12 +74,15 @@ function toggled(list: readonly string[], id: string, on: boolean): string[] {
 function change(interaction: ChatInputCommandInteraction, current: GuildSettings, overrides: GuildOverrides): GuildOverrides | string {
   const o = interaction.options;
   switch (o.getSubcommand()) {
-    case "ask-channel":
-      return { ...overrides, askChannelIds: toggled(current.askChannelIds, o.getChannel("channel", true).id, o.getBoolean("enabled", true)) };
+    case "ask-channel": {
+      const askChannelIds = toggled(current.askChannelIds, o.getChannel("channel", true).id, o.getBoolean("enabled", true));
+      return typeof askChannelIds === "string" ? askChannelIds : { ...overrides, askChannelIds };
+    }
     case "moderator-role": {
       const role = o.getRole("role", true);
       if (role.id === interaction.guildId) return "The @everyone role cannot be a moderator role.";
-      return { ...overrides, moderatorRoleIds: toggled(current.moderatorRoleIds, role.id, o.getBoolean("enabled", true)) };
+      const moderatorRoleIds = toggled(current.moderatorRoleIds, role.id, o.getBoolean("enabled", true));
+      return typeof moderatorRoleIds === "string" ? moderatorRoleIds : { ...overrides, moderatorRoleIds };
     }
     case "cooldown":
       return { ...overrides, cooldownSeconds: o.getInteger("seconds", true) };
