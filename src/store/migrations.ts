@@ -32,8 +32,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX questions_by_guild_time ON questions (guild_id, asked_at);
   CREATE INDEX questions_by_time ON questions (asked_at);
 
-  -- One vote per person per answer (voter hashed like asker); the question's server and day are repeated
-  -- here so /stats counts votes without visiting a million questions.
+  -- One vote per person per answer (voter hashed like asker); the question's server, day and wording group
+  -- are repeated here so /stats counts and groups votes without visiting a million questions.
   CREATE TABLE votes (
     question_id TEXT NOT NULL,
     voter       TEXT NOT NULL,
@@ -41,9 +41,10 @@ export const MIGRATIONS: readonly string[] = [
     voted_at    INTEGER NOT NULL,
     guild_id    TEXT NOT NULL,
     day         INTEGER NOT NULL,            -- the question's UTC day
+    grouped     TEXT NOT NULL,               -- the question's wording group ('' when it was not logged)
     PRIMARY KEY (question_id, voter)
   ) WITHOUT ROWID;
-  CREATE INDEX votes_by_guild_day ON votes (guild_id, vote, day);
+  CREATE INDEX votes_by_guild_day ON votes (guild_id, vote, day, grouped);
 
   CREATE TABLE guild_settings (
     guild_id   TEXT PRIMARY KEY,

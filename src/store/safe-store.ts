@@ -125,6 +125,7 @@ export class SafeStore {
   }
 
   vote(questionId: string, userId: string, vote: VoteValue, on: { guildId: string | null; askedAt: number }): VoteOutcome | undefined {
+    this.flush(); // the question's row gives the vote its wording group
     return this.attempt("record vote", (s) => s.vote(questionId, userId, vote, { guildId: on.guildId ?? "", askedAt: on.askedAt }), true);
   }
 

@@ -143,7 +143,8 @@ export class Store {
       asker: db.prepare<[string], { asker: string }>("SELECT asker FROM questions WHERE id = ?"),
       vote: db.prepare<[string, string], { vote: number }>("SELECT vote FROM votes WHERE question_id = ? AND voter = ?"),
       upsertVote: db.prepare(
-        `INSERT INTO votes (question_id, voter, vote, voted_at, guild_id, day) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO votes (question_id, voter, vote, voted_at, guild_id, day, grouped)
+         VALUES (?, ?, ?, ?, ?, ?, coalesce((SELECT grouped FROM questions WHERE id = ?), ''))
          ON CONFLICT (question_id, voter) DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at`,
       ),
       deleteVote: db.prepare<[string, string]>("DELETE FROM votes WHERE question_id = ? AND voter = ?"),
@@ -165,9 +166,13 @@ export class Store {
         `SELECT min(question) AS question, sum(asked) AS count FROM daily_declined
          WHERE guild_id = ? AND day >= ? GROUP BY grouped ORDER BY count DESC, question LIMIT ?`,
       ),
-      disliked: db.prepare<[string, number, number], GroupedQuestion>(
-        `SELECT min(q.text) AS question, count(*) AS count FROM votes v JOIN questions q ON q.id = v.question_id
-         WHERE v.guild_id = ? AND v.vote = -1 AND v.day >= ? GROUP BY q.grouped ORDER BY count DESC, question LIMIT ?`,
+      dislikedGroups: db.prepare<[string, number, number], { grouped: string; count: number }>(
+        `SELECT grouped, count(*) AS count FROM votes WHERE guild_id = ? AND vote = -1 AND day >= ? AND grouped <> ''
+         GROUP BY grouped ORDER BY count DESC, grouped LIMIT ?`,
+      ),
+      dislikedWording: db.prepare<[string, number, string], { text: string }>(
+        `SELECT q.text FROM votes v JOIN questions q ON q.id = v.question_id
+         WHERE v.guild_id = ? AND v.vote = -1 AND v.day >= ? AND v.grouped = ? LIMIT 1`,
       ),
       cited: db.prepare<[string, number], { documentId: string; cited: number }>(
         `SELECT document_id AS documentId, sum(cited) AS cited FROM daily_citations WHERE guild_id = ? AND day >= ?
@@ -268,7 +273,7 @@ export class Store {
         this.s.deleteVote.run(questionId, voter);
         return "withdrawn";
       }
-      this.s.upsertVote.run(questionId, voter, vote, this.now(), on.guildId, Math.floor(on.askedAt / DAY_MS));
+      this.s.upsertVote.run(questionId, voter, vote, this.now(), on.guildId, Math.floor(on.askedAt / DAY_MS), questionId);
       return previous === undefined ? "added" : "changed";
     })();
   }
@@ -304,7 +309,10 @@ export class Store {
         up: votes.find((v) => v.vote === 1)?.n ?? 0,
         down: votes.find((v) => v.vote === -1)?.n ?? 0,
         declined: s.declined.all(guildId, sinceDay, limit),
-        disliked: s.disliked.all(guildId, sinceDay, limit),
+        disliked: s.dislikedGroups.all(guildId, sinceDay, limit).map((g) => ({
+          question: s.dislikedWording.get(guildId, sinceDay, g.grouped)?.text ?? g.grouped,
+          count: g.count,
+        })),
         cited: s.cited.all(guildId, sinceDay),
       };
     });
