@@ -8,7 +8,17 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionResponseType, InteractionType, MessageFlags, MessageType, PermissionFlagsBits } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  MessageType,
+  PermissionFlagsBits,
+} from 'discord.js';
 import type { APIApplicationCommand, APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord-api-types/v10';
 import { buildGuild, snowflake } from './payloads.js';
 import type { InteractionRecord, StandInState } from './state.js';
@@ -440,6 +450,13 @@ export class RestStandIn {
         const botPermissions = s.permissionsOf(s.members.get(s.botUser.id)!);
         if (message.author.id !== s.botUser.id && !(botPermissions & PermissionFlagsBits.ManageMessages)) return discordError(403, 50013, 'Missing Permissions');
         s.messages.delete(message.id);
+        // Discord tells the bot too (GuildMessages or DirectMessages intent).
+        const inGuild = s.isGuildChannel(message.channel_id);
+        this.options.dispatch?.(
+          GatewayDispatchEvents.MessageDelete,
+          { id: message.id, channel_id: message.channel_id, ...(inGuild ? { guild_id: s.ids.guildId } : {}) },
+          inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages,
+        );
         return noContent;
       }),
       ...threadRoutes(s, (event, data, intent) => this.options.dispatch?.(event, data, intent)),

@@ -251,6 +251,7 @@ describe("Remove", () => {
     expect(byAsker.data.content).toContain("removed");
     expect(deletes().map((r) => r.params.messageId)).toEqual([first.messageId]);
     expect(s.messages.has(first.messageId)).toBe(false);
+    expect(s.dispatches.some((d) => d.t === "MESSAGE_DELETE" && (d.d as { id: string }).id === first.messageId)).toBe(true);
 
     const second = await askSlash(s, ANSWERABLE, MEMBER_A);
     const byModerator = await click(s, buttonFor(second.data, "delete"), second.messageId, { userId: "300000000000000004", roles: [s.moderatorRoleId] });
