@@ -546,7 +546,7 @@ describe("robustness", () => {
 
   it("a wrong token fails start-up with a clear error instead of hanging", async () => {
     standIn = await startDiscordStandIn();
-    const config: Config = { ...loadConfig({}), discordToken: "wrong.token.value", discordApiUrl: standIn.apiUrl };
+    const config: Config = { ...loadConfig({}), discordToken: "wrong.token.value", discordApiUrl: standIn.apiUrl, databasePath: ":memory:" };
     const logger = createLogger({ level: "silent" });
     await expect(startBot(config, shipped, logger, { readyTimeoutMs: 3000 })).rejects.toThrow(/invalid token/i);
   });
