@@ -15,13 +15,21 @@ import { ERROR_NOTICE, notice } from "./format.js";
 import { handleInteraction } from "./handlers/interactions.js";
 import { handleMessage } from "./handlers/messages.js";
 import { definition as refreshDefinition } from "./commands/refresh.js";
-import { AnswerCache, Cooldown, type AnswerCacheOptions } from "./state.js";
+import { defaultGuildSettings } from "../settings.js";
+import { SafeStore, type SafeStoreOptions } from "../store/safe-store.js";
+import { GuildSettingsSource } from "./guild-settings.js";
+import { AnswerCache, ButtonLimiter, Cooldown, type AnswerCacheOptions } from "./state.js";
 
-/** What the bot needs in a channel: View Channels, Send Messages, Send Messages in Threads, Embed Links, Read Message History. */
+/**
+ * What the bot needs in a channel: View Channels, Send Messages, Send Messages in Threads, Create Public Threads
+ * (answers in threads), Embed Links, Attach Files (the /stats chart and export), Read Message History.
+ */
 export const BOT_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.SendMessages |
   PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
+  PermissionFlagsBits.AttachFiles |
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.ReadMessageHistory;
 
@@ -100,6 +108,31 @@ export interface StartBotOptions {
   answerCache?: AnswerCacheOptions;
   /** Give up when the client is not ready this long after login starts. Default 60 s. */
   readyTimeoutMs?: number;
+  /** Store tuning (flush interval, clock) for tests and the bench. */
+  store?: Partial<Omit<SafeStoreOptions, "databasePath" | "questionLogDays">>;
+  /** Button clicks per user: `max` in `windowMs`. Default 5 in 10 s. */
+  buttonLimit?: { max: number; windowMs: number };
+}
+
+/** The corpus, with each successful refresh also noted in the store. */
+function recordingRefreshes(library: CorpusSource, store: SafeStore): CorpusSource {
+  return {
+    get current() {
+      return library.current;
+    },
+    get skipped() {
+      return library.skipped;
+    },
+    get isRefreshing() {
+      return library.isRefreshing;
+    },
+    ask: (question) => library.ask(question),
+    async refresh() {
+      const report = await library.refresh();
+      store.recordCorpusChange({ documents: report.documents, added: report.added, changed: report.changed, removed: report.removed });
+      return report;
+    },
+  };
 }
 
 function clientOptions(config: Config, messageContent: boolean): ClientOptions {
@@ -116,13 +149,19 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
   const token = config.discordToken;
   if (token === undefined) throw new Error("startBot needs DISCORD_TOKEN");
   const log = logger.child({ component: "discord" });
-  const wantMessageContent = config.askChannelIds.length > 0;
+  const store = SafeStore.open({ ...options.store, databasePath: config.databasePath, questionLogDays: config.questionLogDays }, logger);
+  const guildSettings = new GuildSettingsSource(defaultGuildSettings(config), store);
+  // Ask channels (from the environment or any server's /settings) need the privileged Message Content intent.
+  const wantMessageContent = guildSettings.anyAskChannels();
   const context: BotContext = {
     config,
-    library,
+    library: recordingRefreshes(library, store),
     logger: log,
     answers: new AnswerCache(options.answerCache),
     cooldown: new Cooldown(config.cooldownSeconds),
+    buttons: new ButtonLimiter(options.buttonLimit?.max, options.buttonLimit?.windowMs),
+    store,
+    guildSettings,
     state: { messageContent: wantMessageContent },
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -213,12 +252,17 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
   };
 
   try {
-    current = await connect(wantMessageContent);
+    try {
+      current = await connect(wantMessageContent);
+    } catch (error) {
+      if (!wantMessageContent || !isDisallowedIntents(error)) throw error;
+      log.error(MESSAGE_CONTENT_HELP);
+      context.state.messageContent = false;
+      current = await connect(false);
+    }
   } catch (error) {
-    if (!wantMessageContent || !isDisallowedIntents(error)) throw error;
-    log.error(MESSAGE_CONTENT_HELP);
-    context.state.messageContent = false;
-    current = await connect(false);
+    store.close();
+    throw error;
   }
   started = true;
   announce(current);
@@ -237,6 +281,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
       if (stopped) return;
       stopped = true;
       await current?.destroy();
+      store.close();
       log.info("disconnected from Discord");
     },
   };

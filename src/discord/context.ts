@@ -4,13 +4,17 @@
 import type {
   AutocompleteInteraction,
   ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from "discord.js";
 import type { Config } from "../config.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
 import type { Answer, SkippedFile } from "../core/types.js";
 import type { Logger } from "../log.js";
-import type { AnswerCache, Cooldown } from "./state.js";
+import type { SafeStore } from "../store/safe-store.js";
+import type { GuildSettingsSource } from "./guild-settings.js";
+import type { AnswerCache, ButtonLimiter, Cooldown } from "./state.js";
 
 /** The part of `Library` (src/corpus/library.ts) the bot uses; a fake in tests. */
 export interface CorpusSource {
@@ -32,6 +36,12 @@ export interface BotContext {
   readonly logger: Logger;
   readonly answers: AnswerCache;
   readonly cooldown: Cooldown;
+  /** Per-user limit on button clicks. */
+  readonly buttons: ButtonLimiter;
+  /** The question log, votes and settings overrides; survives a failing database. */
+  readonly store: SafeStore;
+  /** Each server's settings in force (environment defaults + /settings overrides). */
+  readonly guildSettings: GuildSettingsSource;
   /** Mutable run-time state. */
   readonly state: {
     /** False when the bot connected without the Message Content intent: ask channels cannot work. */
@@ -49,4 +59,10 @@ export interface Command {
   definition?(settings: CommandSettings): RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
+}
+
+/** One message command (right-click a message → Apps): its definition and its behaviour. */
+export interface MessageCommand {
+  readonly data: { readonly name: string; toJSON(): RESTPostAPIContextMenuApplicationCommandsJSONBody };
+  execute(interaction: MessageContextMenuCommandInteraction, ctx: BotContext): Promise<void>;
 }

@@ -106,6 +106,8 @@ export interface AnswerView {
   /** Answer-cache key for the buttons; without one the message has no buttons. */
   key?: string;
   pageSize?: number;
+  /** Show the "Remove" button (not on ephemeral answers, which their reader can dismiss). Default true. */
+  removable?: boolean;
 }
 
 /** Leads an answer the engine is not sure of: the excerpts are the closest passages, and said to be. */
@@ -148,10 +150,25 @@ export function formatAnswer(answer: Answer, view: AnswerView): ReplyPayload {
           label: "Context",
           custom_id: encodeButtonId({ action: "context", key: view.key, page }),
         },
+        ...feedbackButtons(view.key, view.removable ?? true),
       ],
     });
   }
   return payload({ embeds: [embed], components });
+}
+
+/** 👍, 👎 and (unless `removable` is false) "Remove": the buttons every public answer carries. */
+export function feedbackButtons(key: string, removable: boolean): ActionRow["components"] {
+  const button = (action: "up" | "down" | "delete", style: ButtonStyle.Secondary | ButtonStyle.Danger, look: { emoji?: string; label?: string }) => ({
+    type: ComponentType.Button as const,
+    style,
+    custom_id: encodeButtonId({ action, key, page: 0 }),
+    ...(look.emoji === undefined ? {} : { emoji: { name: look.emoji } }),
+    ...(look.label === undefined ? {} : { label: look.label }),
+  });
+  const buttons: ActionRow["components"] = [button("up", ButtonStyle.Secondary, { emoji: "👍" }), button("down", ButtonStyle.Secondary, { emoji: "👎" })];
+  if (removable) buttons.push(button("delete", ButtonStyle.Danger, { label: "Remove" }));
+  return buttons;
 }
 
 /** The sentences around each excerpt of a page, excerpt in bold. */
@@ -237,5 +254,8 @@ export function cooldownNotice(secondsLeft: number): ReplyPayload {
 
 export const EXPIRED_NOTICE =
   "This answer has expired (buttons work for a while after the question). Ask again with `/ask` to get fresh results.";
+
+export const RATE_LIMIT_NOTICE = (seconds: number): string =>
+  `You're pressing buttons quickly; please wait ${Math.max(1, Math.ceil(seconds))} s and try again.`;
 
 export const ERROR_NOTICE = "Sorry, something went wrong while handling that. The problem has been logged; please try again in a moment.";

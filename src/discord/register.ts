@@ -13,15 +13,15 @@
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { REST, Routes, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import { REST, Routes, type RESTPostAPIApplicationCommandsJSONBody } from "discord.js";
 import { ConfigError, loadConfigFromEnvironment } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
-import { commands } from "./commands/index.js";
+import { allCommandDefinitions } from "./commands/index.js";
 import type { CommandSettings } from "./context.js";
 
-/** The registration body for these settings: every command's JSON, in order. */
-export function commandDefinitions(settings: CommandSettings): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return commands.map((c) => c.definition?.(settings) ?? c.data.toJSON());
+/** The registration body for these settings: every command's JSON (slash commands, then message commands), in order. */
+export function commandDefinitions(settings: CommandSettings): RESTPostAPIApplicationCommandsJSONBody[] {
+  return allCommandDefinitions(settings);
 }
 
 /** The bot's id encoded in a token's first segment, if it decodes to a snowflake. */

@@ -25,6 +25,7 @@ import type {
   APIChatInputApplicationCommandInteraction,
   APIInteraction,
   APIMessage,
+  APIMessageApplicationCommandInteraction,
   APIMessageComponentButtonInteraction,
   APIUser,
   ApplicationCommandOptionType,
@@ -49,6 +50,8 @@ import {
   defaultFixtureIds,
   type SlashOptionsInput,
 } from './payloads.js';
+import { buildMessageCommand } from './context-menu.js';
+import { withResolved } from './resolved.js';
 import { RestStandIn, type CannedResponse, type RecordedRequest, type RequestPredicate } from './rest.js';
 import { StandInState, type ActorOptions } from './state.js';
 
@@ -177,6 +180,7 @@ export class DiscordStandIn {
       interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
       onRequest: (request) => this.events.emit('request', request),
       log,
+      dispatch: (event, data, intent) => void this.gateway.dispatch(event, data, intent),
     });
     this.gateway = new GatewayStandIn(this.state, {
       token: this.token,
@@ -311,7 +315,7 @@ export class DiscordStandIn {
 
   /** A CHAT_INPUT command interaction. Options: `{ question: 'x', count: 3, public: true }` or raw API options. */
   slashCommand(name: string, options?: SlashOptionsInput, actor: ActorOptions = {}): APIChatInputApplicationCommandInteraction {
-    return buildSlashCommand(this.state.context(actor), this.state.commandRef(name), options);
+    return withResolved(buildSlashCommand(this.state.context(actor), this.state.commandRef(name), options), this.state);
   }
 
   /** An autocomplete interaction with `focusedOption` being typed as `value`. */
@@ -341,6 +345,17 @@ export class DiscordStandIn {
       ),
     );
     return buildButton(ctx, customId, message);
+  }
+
+  /**
+   * A message context-menu command ("Apps → <name>" on a message): type APPLICATION_COMMAND with
+   * data.type MESSAGE (3), target_id and the message in resolved.messages, in the message's channel.
+   */
+  messageCommand(name: string, messageId: string, actor: ActorOptions = {}): APIMessageApplicationCommandInteraction {
+    const message = this.state.messages.get(messageId);
+    if (!message) throw new Error(`stand-in: unknown message ${messageId}`);
+    const ctx = this.state.context({ ...actor, channelId: actor.channelId ?? message.channel_id });
+    return buildMessageCommand(ctx, this.state.commandRef(name), message);
   }
 
   // -------------------------------------------------------------------------

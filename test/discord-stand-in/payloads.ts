@@ -46,6 +46,7 @@ import type {
   APIMessageComponentButtonInteraction,
   APIRole,
   APITextChannel,
+  APIThreadChannel,
   APIUser,
   GatewayGuildCreateDispatchData,
   GatewayMessageCreateDispatchData,
@@ -448,7 +449,7 @@ export interface InteractionContext {
   /** Guild member (with computed `permissions`), or undefined for DMs. */
   member?: APIInteractionGuildMember;
   guildId?: string;
-  channel: APITextChannel | APIDMChannel;
+  channel: APITextChannel | APIDMChannel | APIThreadChannel;
   appPermissions: bigint;
   applicationId: string;
   locale?: Locale;

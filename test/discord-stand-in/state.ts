@@ -14,6 +14,7 @@ import type {
   APIMessage,
   APIRole,
   APITextChannel,
+  APIThreadChannel,
   APIUser,
   Locale,
 } from 'discord-api-types/v10';
@@ -72,6 +73,8 @@ export class StandInState {
   readonly members = new Map<string, APIGuildMember>();
   /** DM channels by recipient user id. */
   readonly dmChannels = new Map<string, APIDMChannel>();
+  /** Threads started through REST (threads.ts), by id. */
+  readonly threads = new Map<string, APIThreadChannel>();
   readonly messages = new Map<string, APIMessage>();
   readonly interactions = new Map<string, InteractionRecord>();
   readonly globalCommands: APIApplicationCommand[] = [];
@@ -124,12 +127,12 @@ export class StandInState {
     return channel;
   }
 
-  channel(id: string): APITextChannel | APIDMChannel | undefined {
-    return this.channels.find((c) => c.id === id) ?? [...this.dmChannels.values()].find((c) => c.id === id);
+  channel(id: string): APITextChannel | APIDMChannel | APIThreadChannel | undefined {
+    return this.channels.find((c) => c.id === id) ?? this.threads.get(id) ?? [...this.dmChannels.values()].find((c) => c.id === id);
   }
 
   isGuildChannel(id: string): boolean {
-    return this.channels.some((c) => c.id === id);
+    return this.channels.some((c) => c.id === id) || this.threads.has(id);
   }
 
   /** Resolve actor options into the context an interaction or message happens in. */
@@ -149,7 +152,8 @@ export class StandInState {
         locale: opts.locale,
       };
     }
-    const channel = this.channels.find((c) => c.id === (opts.channelId ?? this.ids.channelId))!;
+    const channelId = opts.channelId ?? this.ids.channelId;
+    const channel = this.channels.find((c) => c.id === channelId) ?? this.threads.get(channelId)!;
     const member = this.member(userId, opts.roles, opts.username);
     const permissions = opts.memberPermissions !== undefined ? BigInt(opts.memberPermissions) : this.permissionsOf(member);
     const interactionMember: APIInteractionGuildMember = { ...member, user, permissions: permissions.toString() };

@@ -17,6 +17,8 @@ describe("invite URL and intents", () => {
       PermissionFlagsBits.ViewChannel |
         PermissionFlagsBits.SendMessages |
         PermissionFlagsBits.SendMessagesInThreads |
+        PermissionFlagsBits.CreatePublicThreads |
+        PermissionFlagsBits.AttachFiles |
         PermissionFlagsBits.EmbedLinks |
         PermissionFlagsBits.ReadMessageHistory,
     );

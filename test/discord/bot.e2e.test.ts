@@ -84,6 +84,7 @@ async function setup(
     discordApplicationId: standIn.applicationId,
     discordGuildId: standIn.guildId,
     cooldownSeconds: 0,
+    databasePath: ":memory:",
     ...(typeof options.config === "function" ? options.config(standIn) : options.config),
   };
   // What `npm run register` does with this config, so the stand-in offers each command as Discord would.
@@ -195,7 +196,7 @@ describe("/ask", () => {
       // matched words are bold
       expect(block).toMatch(/\*\*[^*[\]]+\*\*/);
       expect(limitViolations({ embeds: body.data.embeds, components: body.data.components })).toEqual([]);
-      expect(buttons(body.data).map((b) => b.label)).toEqual(["More results (2/4)", "Context"]);
+      expect(buttons(body.data).map((b) => b.label)).toEqual(["More results (2/4)", "Context", undefined, undefined, "Remove"]);
     }
     expectNoPings(s);
     expect(s.unmatchedRequests).toEqual([]);
@@ -650,7 +651,11 @@ describe("/refresh", () => {
     const withRoles = commandDefinitions({ moderatorRoleIds: ["323456789012345678"] });
     expect(without.find((c) => c.name === "refresh")?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(withRoles.find((c) => c.name === "refresh")?.default_member_permissions ?? null).toBeNull();
-    for (const c of [...without, ...withRoles].filter((c) => c.name !== "refresh")) expect(c.default_member_permissions ?? null).toBeNull();
+    // /stats follows the same rule; /settings stays with Manage Server; the rest are offered to everyone.
+    expect(without.find((c) => c.name === "stats")?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    expect(withRoles.find((c) => c.name === "stats")?.default_member_permissions ?? null).toBeNull();
+    for (const c of [...without, ...withRoles].filter((c) => c.name === "settings")) expect(c.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    for (const c of [...without, ...withRoles].filter((c) => !["refresh", "stats", "settings"].includes(c.name))) expect(c.default_member_permissions ?? null).toBeNull();
     // otherwise the same command
     const strip = (c: Body) => ({ ...c, default_member_permissions: undefined });
     expect(strip(withRoles.find((c) => c.name === "refresh"))).toEqual(strip(without.find((c) => c.name === "refresh")));
@@ -751,7 +756,7 @@ describe("robustness", () => {
 
   it("a wrong token fails start-up with a clear error instead of hanging", async () => {
     standIn = await startDiscordStandIn();
-    const config: Config = { ...loadConfig({}), discordToken: "wrong.token.value", discordApiUrl: standIn.apiUrl };
+    const config: Config = { ...loadConfig({}), discordToken: "wrong.token.value", discordApiUrl: standIn.apiUrl, databasePath: ":memory:" };
     const logger = createLogger({ level: "silent" });
     await expect(startBot(config, shipped, logger, { readyTimeoutMs: 3000 })).rejects.toThrow(/invalid token/i);
   });
@@ -783,21 +788,21 @@ describe("npm run register", () => {
     standIn = await startDiscordStandIn();
     const s = standIn;
     const result = await registerCommands({ token: s.token, apiUrl: s.apiUrl, guildId: s.guildId, moderatorRoleIds: [] });
-    expect(result).toMatchObject({ applicationId: s.applicationId, scope: "guild", commands: ["ask", "sources", "source", "help", "refresh"] });
+    expect(result).toMatchObject({ applicationId: s.applicationId, scope: "guild", commands: ["ask", "sources", "source", "help", "refresh", "settings", "stats", "Find in sources", "Find in sources (ping author)"] });
     const put = s.requests.find((r) => r.method === "PUT");
     expect(put?.path).toBe(`/applications/${s.applicationId}/guilds/${s.guildId}/commands`);
     const registered = s.commands.guild;
-    expect(registered.map((c) => c.name)).toEqual(["ask", "sources", "source", "help", "refresh"]);
+    expect(registered.map((c) => c.name)).toEqual(["ask", "sources", "source", "help", "refresh", "settings", "stats", "Find in sources", "Find in sources (ping author)"]);
     expect(registered.find((c) => c.name === "refresh")?.default_member_permissions).toBe("32");
     const ask = registered.find((c) => c.name === "ask");
-    expect(ask?.options?.map((o) => o.name)).toEqual(["question", "private"]);
+    expect(ask?.options?.map((o) => o.name)).toEqual(["question", "private", "thread"]);
     const source = registered.find((c) => c.name === "source");
     expect(source?.options?.[0]).toMatchObject({ name: "name", autocomplete: true, required: true });
 
     // global when no guild is given; an explicit application id skips GET /applications/@me
     const global = await registerCommands({ token: s.token, apiUrl: s.apiUrl, applicationId: s.applicationId, moderatorRoleIds: [] });
     expect(global.scope).toBe("global");
-    expect(s.commands.global).toHaveLength(5);
+    expect(s.commands.global).toHaveLength(9);
     expect(s.requests.filter((r) => r.path === "/applications/@me")).toHaveLength(1);
     expect(s.unmatchedRequests).toEqual([]);
   });

@@ -30,6 +30,10 @@ describe("loadConfig", () => {
       maxFileBytes: 5 * 1024 * 1024,
       maxQuestionChars: 500,
       semantic: true,
+      askChannelThreads: false,
+      modLogChannelId: undefined,
+      databasePath: "data/lookout.db",
+      questionLogDays: 30,
     });
     expect(CONFIG_DEFAULTS.maxFileBytes).toBe(5_242_880);
   });
@@ -37,7 +41,7 @@ describe("loadConfig", () => {
   it("reads SEMANTIC as on or off, and names it when it is neither", () => {
     expect(loadConfig({ SEMANTIC: "off" }).semantic).toBe(false);
     expect(loadConfig({ SEMANTIC: "ON" }).semantic).toBe(true);
-    expect(() => loadConfig({ SEMANTIC: "maybe" })).toThrow(/SEMANTIC must be on or off, got 'maybe'/);
+    expect(() => loadConfig({ SEMANTIC: "maybe" })).toThrow(/SEMANTIC must be on or off \(true or false\), got 'maybe'/);
   });
 
   it("treats blank values as unset, as in a copied .env.example", () => {

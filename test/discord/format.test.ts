@@ -174,7 +174,7 @@ describe("button custom ids", () => {
     expect(id.length).toBeLessThanOrEqual(DiscordLimits.customId);
     expect(decodeButtonId(id)).toEqual({ action: "more", key: "1234567890123456789", page: 12 });
     expect(decodeButtonId("other:more:1:1")).toBeUndefined();
-    expect(decodeButtonId("lookout:delete:1:1")).toBeUndefined();
+    expect(decodeButtonId("lookout:launch:1:1")).toBeUndefined();
     expect(() => encodeButtonId({ action: "more", key: "bad key", page: 0 })).toThrow();
   });
 });

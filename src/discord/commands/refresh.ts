@@ -1,9 +1,7 @@
 /** /refresh — moderators reload the corpus from disk and get a report of what changed. */
 import {
-  GuildMemberRoleManager,
   InteractionContextType,
   MessageFlags,
-  PermissionFlagsBits,
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -11,9 +9,7 @@ import {
 import type { BotContext, CommandSettings } from "../context.js";
 import { notice } from "../format.js";
 import { formatRefreshFailure, formatRefreshReport } from "../format-corpus.js";
-
-/** The permission that makes a member a moderator, in the handler and in the registration alike. */
-export const MODERATOR_PERMISSION = PermissionFlagsBits.ManageGuild;
+import { isServerModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
 
 function builder(defaultMemberPermissions: bigint | null): SlashCommandBuilder {
   return new SlashCommandBuilder()
@@ -26,30 +22,16 @@ function builder(defaultMemberPermissions: bigint | null): SlashCommandBuilder {
 /** The definition without settings: Discord shows /refresh only to members with Manage Server. */
 export const data = builder(MODERATOR_PERMISSION);
 
-/**
- * What `npm run register` sends. Without MODERATOR_ROLE_IDS, `default_member_permissions` is Manage Server, so
- * Discord shows /refresh only to those members. With MODERATOR_ROLE_IDS it has none: Discord then shows and
- * delivers it to every member of the server (it cannot express "this permission or one of these roles"), and
- * `isModerator` below decides, privately refusing everyone else.
- */
+/** What `npm run register` sends (see moderatorCommandPermissions). */
 export function definition(settings: CommandSettings): RESTPostAPIChatInputApplicationCommandsJSONBody {
-  return builder(settings.moderatorRoleIds.length > 0 ? null : MODERATOR_PERMISSION).toJSON();
-}
-
-/** Manage Server, or one of MODERATOR_ROLE_IDS. Checked here too: server admins can override default permissions. */
-export function isModerator(interaction: ChatInputCommandInteraction, moderatorRoleIds: readonly string[]): boolean {
-  if (!interaction.inGuild()) return false;
-  if (interaction.memberPermissions.has(MODERATOR_PERMISSION)) return true;
-  const roles = interaction.member.roles;
-  const roleIds = roles instanceof GuildMemberRoleManager ? [...roles.cache.keys()] : roles;
-  return roleIds.some((id) => moderatorRoleIds.includes(id));
+  return builder(moderatorCommandPermissions(settings)).toJSON();
 }
 
 export const JOINED_NOTE =
   "A refresh was already running when you asked, so this is its report. If you changed files after it started, run `/refresh` again.";
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  if (!isModerator(interaction, ctx.config.moderatorRoleIds)) {
+  if (!isServerModerator(interaction, ctx)) {
     ctx.logger.info({ user: interaction.user.id, guild: interaction.guildId }, "refresh refused: not a moderator");
     await interaction.reply({
       ...notice("Only moderators (Manage Server permission or a moderator role) can refresh the documents."),
