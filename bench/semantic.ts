@@ -2,7 +2,8 @@
  * The semantic stage's costs, as the bot meets them (real encoder, real worker thread):
  * - start-up on the shipped corpus: corpus loaded, first answer (from BM25), sentence vectors ready;
  * - answer time (Library.ask: question vector + BM25 + fusion + composing) on the shipped corpus and on SQuAD;
- * - the same with SEMANTIC=off, with the JSON line the CLI prints (what `ask --json` costs per question).
+ * - the same with SEMANTIC=off, with the JSON line the CLI prints (what `ask --json` costs per question),
+ *   beside wink-bm25-text-search's in-process ranking in the same process.
  *   npx tsx bench/semantic.ts [--squad-questions 500]
  * Run it in a fresh process on a quiet machine: it reports wall-clock times.
  */
@@ -64,6 +65,12 @@ await squadStage.whenReady(kb);
 writeVectorCache(squadStage.entries());
 const questions = squad.questions.map((q) => q.question).filter((_, i) => i % Math.max(1, Math.floor(squad.questions.length / Number(values["squad-questions"]))) === 0);
 console.log(`SQuAD, semantic on: ${percentiles(await timed(async (q) => kb.ask(q, await squadStage.meaningFor(kb, q)), questions))}`);
-console.log(`SQuAD, SEMANTIC=off, with the CLI's JSON line: ${percentiles(await timed(async (q) => toJsonLine(kb.ask(q), 3), squad.questions.map((q) => q.question)))}`);
+const allQuestions = squad.questions.map((q) => q.question);
+console.log(`SQuAD, SEMANTIC=off, with the CLI's JSON line: ${percentiles(await timed(async (q) => toJsonLine(kb.ask(q), 3), allQuestions))}`);
+// The fastest BM25 library of the comparison, in this same process, for the target "the BM25-only CLI answers
+// as fast as wink-bm25 ranks in-process".
+const wink = await (await import("./systems/wink-bm25.js")).default();
+await wink.build(squad.sentences);
+console.log(`SQuAD, wink-bm25-text-search ranking in-process: ${percentiles(await timed(async (q) => wink.search(q, 10), allQuestions))}`);
 await stage.close();
 await squadStage.close();

@@ -26,25 +26,37 @@ const CONTEXT_SENTENCES = 2;
 export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questionTerms: readonly string[], max: number): Excerpt[] {
   const queryTerms = new Set(questionTerms);
   const chosen: Array<{ excerpt: Excerpt; distinctTerms: number; documents: Set<number> }> = [];
-  // Which chosen excerpts hold each term and each run of terms, so a hit is compared with all of them in one pass over its own terms.
-  const termOwners = new Map<number, number[]>();
-  const runOwners = new Map<number, number[]>();
+  // Which chosen excerpts hold each term and each run of terms (a bit per excerpt), so a hit is compared
+  // with all of them in one pass over its own terms. Excerpts past the 31st are not compared (answers hold 10).
+  const termOwners = new Map<number, number>();
+  const runOwners = new Map<number, number>();
+  const shared = new Int32Array(MAX_COMPARED);
   for (const hit of hits) {
     const sentence = kb.sentences[hit.sentence]!;
     const termIds = kb.sentenceTermIds(hit.sentence);
     const distinct = new Set<number>();
     for (let i = 0; i < termIds.length; i++) distinct.add(termIds[i]!);
-    const shared = new Array<number>(chosen.length).fill(0);
-    for (const term of distinct) for (const owner of termOwners.get(term) ?? []) shared[owner]!++;
-    let same = chosen.findIndex((c, i) => {
-      const union = c.distinctTerms + distinct.size - shared[i]!;
-      return shared[i]! >= Math.min(MIN_SHARED_TERMS, union) && shared[i]! / union >= SAME_STATEMENT;
-    });
+    shared.fill(0);
+    let anyOwner = 0;
+    for (const term of distinct) {
+      const owners = termOwners.get(term) ?? 0;
+      anyOwner |= owners;
+      for (let bits = owners; bits !== 0; bits &= bits - 1) shared[31 - Math.clz32(bits & -bits)]!++;
+    }
+    let same = -1;
+    for (let bits = anyOwner; bits !== 0 && same < 0; bits &= bits - 1) {
+      const i = 31 - Math.clz32(bits & -bits);
+      const union = chosen[i]!.distinctTerms + distinct.size - shared[i]!;
+      if (shared[i]! >= Math.min(MIN_SHARED_TERMS, union) && shared[i]! / union >= SAME_STATEMENT) same = i;
+    }
     let runs: Set<number> | undefined;
     // A common run of QUOTED_RUN terms: only worth looking for where MIN_SHARED_TERMS terms are shared at all.
     if (same < 0 && shared.some((n) => n >= MIN_SHARED_TERMS)) {
       for (const run of (runs ??= runsOf(termIds))) {
-        same = (runOwners.get(run) ?? []).find((owner) => shared[owner]! >= MIN_SHARED_TERMS) ?? -1;
+        for (let bits = runOwners.get(run) ?? 0; bits !== 0 && same < 0; bits &= bits - 1) {
+          const i = 31 - Math.clz32(bits & -bits);
+          if (shared[i]! >= MIN_SHARED_TERMS) same = i;
+        }
         if (same >= 0) break;
       }
     }
@@ -58,30 +70,44 @@ export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questio
       continue;
     }
     if (chosen.length >= max) continue;
-    const index = chosen.length;
-    for (const term of distinct) termOwners.set(term, [...(termOwners.get(term) ?? []), index]);
-    for (const run of (runs ??= runsOf(termIds))) runOwners.set(run, [...(runOwners.get(run) ?? []), index]);
+    if (chosen.length < MAX_COMPARED) {
+      const bit = 1 << chosen.length;
+      for (const term of distinct) termOwners.set(term, (termOwners.get(term) ?? 0) | bit);
+      for (const run of (runs ??= runsOf(termIds))) runOwners.set(run, (runOwners.get(run) ?? 0) | bit);
+    }
     chosen.push({
       distinctTerms: distinct.size,
       documents: new Set([sentence.document]),
-      excerpt: withLazyHighlights({ text: sentence.text, score: hit.score, citations: [citationOf(kb, hit.sentence)], context: contextOf(kb, hit.sentence) }, queryTerms),
+      excerpt: lazyExcerpt({ text: sentence.text, score: hit.score, citations: [citationOf(kb, hit.sentence)] }, {
+        highlights: () => highlightRanges(sentence.text, queryTerms),
+        context: () => contextOf(kb, hit.sentence),
+      }),
     });
   }
   return chosen.map((c) => c.excerpt);
 }
 
+/** One bit per chosen excerpt in a 32-bit integer, sign bit left alone. */
+const MAX_COMPARED = 31;
+
 /**
- * Highlights are found on first read: most callers show three excerpts of ten, and the JSON of `ask`
- * shows none, while finding them is most of the cost of composing. The property is enumerable, so the
- * excerpt still reads (and serialises) as plain data.
+ * Highlights and context are made on first read: most callers show three excerpts of ten, and the JSON of
+ * `ask` shows neither, while finding highlights was most of the cost of composing. The properties are
+ * enumerable, so an excerpt still reads (and serialises) as plain data.
  */
-function withLazyHighlights(excerpt: Omit<Excerpt, "highlights">, queryTerms: ReadonlySet<string>): Excerpt {
-  let highlights: Excerpt["highlights"] | undefined;
-  return Object.defineProperty(excerpt, "highlights", {
-    enumerable: true,
-    get: () => (highlights ??= highlightRanges(excerpt.text, queryTerms)),
-    set: (value: Excerpt["highlights"]) => (highlights = value),
-  }) as Excerpt;
+function lazyExcerpt(
+  excerpt: Omit<Excerpt, "highlights" | "context">,
+  make: { highlights: () => Excerpt["highlights"]; context: () => Excerpt["context"] },
+): Excerpt {
+  for (const key of ["highlights", "context"] as const) {
+    let value: unknown;
+    Object.defineProperty(excerpt, key, {
+      enumerable: true,
+      get: () => (value ??= make[key]()),
+      set: (next: unknown) => (value = next),
+    });
+  }
+  return excerpt as Excerpt;
 }
 
 /** Each run of QUOTED_RUN term ids, hashed to a number (a collision could at worst merge two excerpts that share three terms). */
