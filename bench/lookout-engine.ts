@@ -40,6 +40,9 @@ export function knowledgeBaseOf(sentences: readonly BenchSentence[], options: Pa
   return new SentenceKnowledgeBase(docs, corpus, options);
 }
 
+/** Corpora up to this size get their sentence vectors before the timed questions (SQuAD: 5,046). */
+const WAIT_FOR_VECTORS = 50_000;
+
 export interface LookoutBenchOptions {
   engine?: Partial<EngineOptions>;
   /** The semantic stage (the product's default); vectors come from the bench's cache when it has them. */
@@ -59,11 +62,17 @@ export function createLookoutAdapter({ engine: options = {}, semantic = false }:
   let vectorsReady: Promise<void> | undefined;
   const engine = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   const { k1, b, neighbourWeight } = { ...DEFAULT_BM25_OPTIONS, ...engine.bm25 };
-  /** Vectors are computed after the build (as in the bot, in the background); the first question waits for them, in the untimed warm-up. */
+  /**
+   * Vectors are computed after the build (as in the bot, in the background); the first question waits for
+   * them, in the untimed warm-up. Above WAIT_FOR_VECTORS sentences (scale mode) it does not: computing them
+   * would take hours (about 13 ms a sentence), and the bot answers from BM25 alone meanwhile, as measured then.
+   */
   const meaningFor = async (question: string) => {
     if (!stage || !kb) return undefined;
-    vectorsReady ??= stage.whenReady(kb).then(() => writeVectorCache(stage!.entries()));
-    await vectorsReady;
+    if (kb.sentenceCount <= WAIT_FOR_VECTORS) {
+      vectorsReady ??= stage.whenReady(kb).then(() => writeVectorCache(stage!.entries()));
+      await vectorsReady;
+    }
     return stage.meaningFor(kb, question);
   };
   return {
