@@ -23,6 +23,10 @@ async function main(): Promise<void> {
       const message = `the semantic stage is off, answers come from BM25 alone: ${event.error.message}`;
       if (consoleChat) process.stderr.write(`warning: ${message}\n`);
       else logger.warn({ err: event.error }, message);
+    } else if (event.kind === "too-large") {
+      const message = `the corpus has ${event.sentences} sentences, more than the semantic stage embeds (${event.maxSentences}): answers come from BM25 alone`;
+      if (consoleChat) process.stderr.write(`note: ${message}\n`);
+      else logger.warn(event, message);
     } else if (!consoleChat) logger.info(event, "sentence vectors ready: the semantic stage is on");
   });
   const kb = library.current;

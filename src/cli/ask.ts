@@ -50,7 +50,10 @@ async function main(): Promise<void> {
   const config = loadConfigFromEnvironment();
   const library = await openLibrary(
     config,
-    (event) => event.kind === "failed" && process.stderr.write(`warning: the semantic stage is off, answering from BM25 alone: ${event.error.message}\n`),
+    (event) => {
+      if (event.kind === "failed") process.stderr.write(`warning: the semantic stage is off, answering from BM25 alone: ${event.error.message}\n`);
+      if (event.kind === "too-large") process.stderr.write(`note: ${event.sentences} sentences is more than the semantic stage embeds (${event.maxSentences}): answering from BM25 alone\n`);
+    },
     values.corpus ?? config.corpusDir,
   );
   for (const s of library.skipped) process.stderr.write(`skipped ${s.id}: ${s.reason}\n`);

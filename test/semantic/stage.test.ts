@@ -145,6 +145,18 @@ describe("the semantic stage in the library", () => {
     expect((await library.ask("How much is a ticket for the air show?")).excerpts[0]?.text).toMatch(/twenty euros/);
   });
 
+  it("leaves a corpus larger than its limit to BM25 alone, and says so, without embedding anything", async () => {
+    const dir = await corpus(MISSILES);
+    const encoder = new FakeEncoder();
+    const events: string[] = [];
+    const stage = new SemanticStage(Promise.resolve(encoder), { maxSentences: 5, onEvent: (e) => events.push(e.kind) });
+    const library = await open(dir, stage);
+    await stage.whenReady(library.current);
+    expect(events).toEqual(["too-large"]);
+    expect(encoder.embeddedTexts).toEqual([]);
+    expect((await library.ask(QUESTION)).excerpts[0]?.text).not.toMatch(/range/);
+  });
+
   it("answers from BM25 alone, and says why once, when the model cannot be loaded", async () => {
     const dir = await corpus(MISSILES);
     const events: string[] = [];
