@@ -13,14 +13,41 @@ export interface DocumentMeta {
   url?: string;
 }
 
-/** One corpus document as loaded: its text is never modified. */
+/** One corpus document as loaded. */
 export interface SourceDocument {
   /** Path relative to the corpus folder, with forward slashes, e.g. "000_c0686f1146004472.txt". */
   id: string;
+  /** The document's text as a reader sees it: the file itself for text formats, the extracted text otherwise. */
   text: string;
+
   meta: DocumentMeta;
   /** Size of the file in bytes. */
   bytes: number;
+}
+
+/**
+ * Where a block or sentence stands in its document, in the terms that fit its format: a page (PDF),
+ * a heading path (web page, Word, Markdown: "Results › Costs"), a line (plain text, Markdown).
+ * The core passes it through to citations without knowing which format produced it.
+ */
+export interface Place {
+  /** 1-based page. */
+  page?: number;
+  /** The headings above the block, outermost first, joined by " › ". */
+  heading?: string;
+  /** 1-based line of the file. */
+  line?: number;
+}
+
+/** A block of prose (a paragraph, a list item, a heading) as a reader produced it. */
+export interface TextBlock {
+  text: string;
+  /** Where the block starts. */
+  place: Place;
+  /** Where later parts of the text start, when the block spans several lines or pages (offsets into `text`, ascending). */
+  starts?: ReadonlyArray<{ offset: number; place: Place }>;
+  /** Headings give sentences their place but are never answered. */
+  isHeading?: boolean;
 }
 
 /** Where a sentence stands in its document, for citations. */
