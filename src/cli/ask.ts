@@ -2,13 +2,14 @@
  * npm run --silent ask -- [question] [--corpus DIR] [--top N] [--json]
  * Answers one question, or one question per line of standard input when none is given.
  * With --json: exactly one JSON object per line on stdout, nothing else (benchmarks depend on it):
- * {"question", "answered", "results": [{"text", "score", "source": {"id", "title"}}]}.
+ * {"question", "answered", "results": [{"text", "score", "source": {"id", "title", "location"}}]}, where location
+ * is where the excerpt stands in its file: {"page"} (PDF), {"heading"} (web page, Word; Markdown also "line"), {"line"} (text).
  */
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadConfigFromEnvironment } from "../config.js";
 import { Library } from "../corpus/library.js";
-import type { Answer } from "../core/types.js";
+import type { Answer, Place } from "../core/types.js";
 import { formatAnswer } from "../console/format.js";
 
 export function toJsonLine(answer: Answer, top: number): string {
@@ -18,9 +19,14 @@ export function toJsonLine(answer: Answer, top: number): string {
     results: answer.excerpts.slice(0, top).map((e) => ({
       text: e.text,
       score: Number(e.score.toFixed(6)),
-      source: { id: e.citations[0]!.documentId, title: e.citations[0]!.meta.title },
+      source: { id: e.citations[0]!.documentId, title: e.citations[0]!.meta.title, location: placeOf(e.citations[0]!.location) },
     })),
   });
+}
+
+/** Only the place fields (page, heading, line) of a citation's location, in that order. */
+function placeOf({ page, heading, line }: Place): Place {
+  return { ...(page !== undefined && { page }), ...(heading !== undefined && { heading }), ...(line !== undefined && { line }) };
 }
 
 async function main(): Promise<void> {

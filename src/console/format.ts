@@ -1,6 +1,7 @@
 /** Answers and corpus listings as plain terminal text (the console chat and `npm run ask`). */
 import type { KnowledgeBase } from "../core/contracts.js";
 import type { Answer, Citation, DocumentMeta } from "../core/types.js";
+import { describePlace } from "../core/place.js";
 import { formatBytes } from "../corpus/load.js";
 
 const bold = (s: string, tty: boolean) => (tty ? `\x1b[1m${s}\x1b[22m` : `*${s}*`);
@@ -12,7 +13,7 @@ export function describeSource(meta: DocumentMeta): string {
 }
 
 function describeCitation(c: Citation): string {
-  return `${describeSource(c.meta)} (${c.documentId}, line ${c.location.line})`;
+  return `${describeSource(c.meta)} (${[c.documentId, describePlace(c.location)].filter(Boolean).join(", ")})`;
 }
 
 export function formatAnswer(answer: Answer, kb: KnowledgeBase, options: { top: number; tty: boolean }): string {

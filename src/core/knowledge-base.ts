@@ -58,7 +58,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     this.documents = documents;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.index = new SentenceIndex(sentences, this.options.bm25);
-    this.sentences = sentences.map(({ text, document, line, position }) => ({ text, document, line, position }));
+    this.sentences = sentences.map(({ text, document, place, position }) => ({ text, document, place, position }));
     Object.assign(this, derived(documents, sentences));
   }
 

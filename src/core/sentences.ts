@@ -1,15 +1,16 @@
 /** Documents → the answerable sentences of the corpus, in document order, each with its place. */
 import { splitSentences } from "../text/analyser.js";
-import { blocksOf, lineAt } from "./blocks.js";
+import { analysableBlocks, placeAt } from "./blocks.js";
 import { findFurniture } from "./furniture.js";
-import type { SourceDocument } from "./types.js";
+import type { Place, SourceDocument } from "./types.js";
 
 /** A sentence as the knowledge base keeps it. */
 export interface StoredSentence {
   text: string;
   /** Index of the document in the corpus. */
   document: number;
-  line: number;
+  /** Where the sentence starts (page, heading path or line), as the document's reader placed it. */
+  place: Place;
   /** 0-based position among the document's answerable sentences. */
   position: number;
 }
@@ -19,23 +20,19 @@ export interface CorpusSentence extends StoredSentence {
   terms: string[];
 }
 
-export function formatOf(documentId: string): "txt" | "md" {
-  return /\.(md|markdown)$/i.test(documentId) ? "md" : "txt";
-}
-
 /** The answerable sentences of one document: headings and page furniture left out. */
 export function sentencesOf(document: SourceDocument, documentIndex: number): CorpusSentence[] {
   const candidates: Array<CorpusSentence & { block: number; isHeading: boolean }> = [];
-  blocksOf(document.text, formatOf(document.id)).forEach((block, blockIndex) => {
+  analysableBlocks(document.blocks).forEach((block, blockIndex) => {
     for (const s of splitSentences(block.text)) {
       candidates.push({
         text: s.text,
         terms: s.terms.map((t) => t.term),
         document: documentIndex,
-        line: lineAt(block, s.start),
+        place: placeAt(block, s.start),
         position: 0,
         block: blockIndex,
-        isHeading: block.isHeading,
+        isHeading: block.isHeading === true,
       });
     }
   });
@@ -43,7 +40,7 @@ export function sentencesOf(document: SourceDocument, documentIndex: number): Co
   const kept: CorpusSentence[] = [];
   candidates.forEach((c, i) => {
     if (furniture[i] || c.isHeading || c.terms.length === 0) return;
-    kept.push({ text: c.text, terms: c.terms, document: c.document, line: c.line, position: kept.length });
+    kept.push({ text: c.text, terms: c.terms, document: c.document, place: c.place, position: kept.length });
   });
   return kept;
 }

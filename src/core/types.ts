@@ -19,6 +19,8 @@ export interface SourceDocument {
   id: string;
   /** The document's text as a reader sees it: the file itself for text formats, the extracted text otherwise. */
   text: string;
+  /** The document's prose, each block with its place, as its format's reader produced them. */
+  blocks: readonly TextBlock[];
 
   meta: DocumentMeta;
   /** Size of the file in bytes. */
@@ -50,10 +52,8 @@ export interface TextBlock {
   isHeading?: boolean;
 }
 
-/** Where a sentence stands in its document, for citations. */
-export interface Location {
-  /** 1-based line of the document where the sentence starts. */
-  line: number;
+/** Where a sentence stands in its document, for citations: its place (page, heading path or line) and its rank. */
+export interface Location extends Place {
   /** 1-based index of the sentence among the document's answerable sentences. */
   sentence: number;
   /** How many answerable sentences the document has. */

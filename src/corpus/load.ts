@@ -1,7 +1,11 @@
-/** Reads a corpus folder (recursively): .txt and .md documents, their metadata, and why any file was skipped. */
+/**
+ * Reads a corpus folder (recursively): every file whose format has a reader (.txt, .md, .html, .pdf, .docx, …),
+ * its metadata, and why any file was skipped. Formats are known only through formats/index.ts.
+ */
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { SkippedFile, SourceDocument } from "../core/types.js";
+import { DEFAULT_LIMITS, isSkip, readerFor, readFile as readDocument, type ReadLimits } from "./formats/index.js";
 import { METADATA_FILE, metaOf, parseSourcesFile } from "./metadata.js";
 
 export interface LoadedCorpus {
@@ -9,16 +13,14 @@ export interface LoadedCorpus {
   skipped: SkippedFile[];
 }
 
-const DOCUMENT = /\.(txt|md|markdown)$/i;
-
 /** Throws only when the folder itself cannot be read; a bad file is skipped with its reason. */
-export async function loadCorpus(dir: string, maxFileBytes: number): Promise<LoadedCorpus> {
+export async function loadCorpus(dir: string, maxFileBytes: number, limits: ReadLimits = DEFAULT_LIMITS): Promise<LoadedCorpus> {
   const documents: SourceDocument[] = [];
   const skipped: SkippedFile[] = [];
   const files = await listFiles(dir);
   const metadata = await readMetadata(dir, files, skipped);
 
-  for (const id of files.filter((f) => DOCUMENT.test(f))) {
+  for (const id of files.filter((f) => readerFor(f) !== undefined)) {
     const file = path.join(dir, id);
     try {
       const { size } = await stat(file);
@@ -26,31 +28,17 @@ export async function loadCorpus(dir: string, maxFileBytes: number): Promise<Loa
         skipped.push({ id, reason: `larger than the limit (${formatBytes(size)} > ${formatBytes(maxFileBytes)}, MAX_FILE_BYTES)` });
         continue;
       }
-      const bytes = await readFile(file);
-      const problem = unusable(bytes);
-      if (problem) {
-        skipped.push({ id, reason: problem });
+      const read = await readDocument(await readFile(file), id, limits);
+      if (isSkip(read)) {
+        skipped.push({ id, reason: read.skip });
         continue;
       }
-      const text = bytes.toString("utf8");
-      documents.push({ id, text, bytes: size, meta: metaOf(id, text, metadata.get(id)) });
+      documents.push({ id, text: read.text, blocks: read.blocks, bytes: size, meta: metaOf(id, read.meta, read.titleHint, metadata.get(id)) });
     } catch (error) {
       skipped.push({ id, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }
   return { documents, skipped };
-}
-
-/** Why a file's bytes are not a usable text document, or undefined when they are. */
-export function unusable(bytes: Buffer): string | undefined {
-  if (bytes.length === 0 || bytes.toString("utf8").trim() === "") return "empty";
-  if (bytes.subarray(0, 8000).includes(0)) return "binary (contains NUL bytes)";
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return "not valid UTF-8 text";
-  }
-  return undefined;
 }
 
 /** Every file under dir, as forward-slash paths relative to it, sorted for a stable order. */

@@ -1,31 +1,15 @@
 /**
- * Citation metadata: from a document's YAML-style front matter, or from `sources.json` beside the texts
- * (keyed by file path relative to that folder), or, failing both, a title made from the text or file name.
+ * Citation metadata: what the file carries itself (front matter, a web page's title and byline, a PDF's or
+ * Word file's properties; read by its format's reader), or `sources.json` beside the files (keyed by file path
+ * relative to that folder), or, failing both, a title from the document's first heading or its file name.
  */
 import type { DocumentMeta } from "../core/types.js";
-import { frontMatterLength } from "../core/blocks.js";
 
 export const METADATA_FILE = "sources.json";
 
 type PartialMeta = Partial<DocumentMeta>;
 
 const FIELDS = ["title", "outlet", "author", "date", "url"] as const;
-
-/** Reads the simple `key: value` lines of a front matter block (no nested YAML). */
-export function frontMatterOf(text: string): PartialMeta {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const length = frontMatterLength(lines);
-  const meta: PartialMeta = {};
-  for (const line of lines.slice(1, Math.max(1, length - 1))) {
-    const match = /^([A-Za-z_]+)\s*:\s*(.*?)\s*$/.exec(line);
-    if (!match) continue;
-    const key = match[1]!.toLowerCase();
-    const value = match[2]!.replace(/^(["'])(.*)\1$/, "$2");
-    const field = key === "source" || key === "publisher" ? "outlet" : key === "link" ? "url" : key;
-    if ((FIELDS as readonly string[]).includes(field) && value) meta[field as keyof DocumentMeta] = value;
-  }
-  return meta;
-}
 
 /** Parses a sources.json: `{ "file.txt": { "title": …, "outlet": …, … } }`. Throws with a readable message. */
 export function parseSourcesFile(json: string): Map<string, PartialMeta> {
@@ -46,16 +30,16 @@ export function parseSourcesFile(json: string): Map<string, PartialMeta> {
   return result;
 }
 
-/** A readable title when no metadata gives one: a markdown heading, else the file name made readable. */
-export function fallbackTitle(id: string, text: string): string {
-  const heading = /^#\s+(.+?)\s*#*$/m.exec(text);
-  if (heading) return heading[1]!.slice(0, 200);
+/** A readable title when no metadata gives one: the document's first heading, else the file name made readable. */
+export function fallbackTitle(id: string, titleHint?: string): string {
+  if (titleHint) return titleHint.slice(0, 200);
   const name = id.split("/").pop()!.replace(/\.[^.]+$/, "");
   const words = name.replace(/[_-]+/g, " ").trim();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : id;
 }
 
-export function metaOf(id: string, text: string, fromFile: PartialMeta | undefined): DocumentMeta {
-  const meta = { ...fromFile, ...frontMatterOf(text) };
-  return { ...meta, title: meta.title ?? fallbackTitle(id, text) };
+/** The file's own metadata wins over sources.json, field by field. */
+export function metaOf(id: string, own: PartialMeta, titleHint: string | undefined, fromFile: PartialMeta | undefined): DocumentMeta {
+  const meta = { ...fromFile, ...own };
+  return { ...meta, title: meta.title ?? fallbackTitle(id, titleHint) };
 }

@@ -3,7 +3,7 @@
  * detected by their lengths), then blank-line separated paragraphs. Each block's place is its line.
  * A YAML front matter block at the top gives metadata and is not prose.
  */
-import type { TextBlock } from "../../core/types.js";
+import type { DocumentMeta, SourceDocument, TextBlock } from "../../core/types.js";
 import { frontMatterLines, metaFromYaml } from "./front-matter.js";
 import type { ReadResult } from "./reader.js";
 
@@ -80,4 +80,10 @@ function paragraphs(lines: readonly string[], first: number): TextBlock[] {
     }
   }
   return blocks;
+}
+
+/** A plain text document made from a string (tests, tools): the blocks the .txt reader gives for the same bytes. */
+export function textDocument(id: string, text: string, meta: DocumentMeta): SourceDocument {
+  const lines = splitLines(text);
+  return { id, text, meta, bytes: Buffer.byteLength(text), blocks: plainBlocks(lines, frontMatterLines(lines)) };
 }
