@@ -41,6 +41,12 @@ describe("PDF", () => {
     expect(block.starts).toEqual([{ offset: block.text.indexOf("built"), place: { page: 2 } }]);
   });
 
+  it("keeps the hyphen of a word the document writes with one", async () => {
+    const pages = [{ paragraphs: [["The call used a non-secure line; the officer chose the non-", "secure line and a re-", "organisation followed."]] }];
+    const doc = read(await readFile(await makePdf(pages), "call.pdf"));
+    expect(doc.blocks[0]!.text).toBe("The call used a non-secure line; the officer chose the non-secure line and a reorganisation followed.");
+  });
+
   it("skips an encrypted PDF, an image-only PDF and a .pdf that is really text, saying why and what to do", async () => {
     const encrypted = await makePdf([{ paragraphs: [["Secret minutes of the board."]] }], { userPassword: "secret" });
     expect(skipOf(await readFile(encrypted, "locked.pdf"))).toMatch(/^encrypted PDF .*unprotected copy/);

@@ -10,6 +10,25 @@ import type { DocumentMeta } from "../../core/types.js";
 import { blocksOfDom } from "./dom-blocks.js";
 import { collapse, Deadline, type ReadLimits, type ReadResult } from "./reader.js";
 
+/**
+ * What a page declares is not its article (HTML's navigation, footer and aside elements, ARIA landmarks and
+ * dialogs, hidden elements) and consent banners are removed before Readability looks: on a short article
+ * Readability falls back to the whole body, banners included.
+ */
+const NOT_ARTICLE = [
+  "nav",
+  "aside",
+  "dialog",
+  // A page's header and footer, not an article's own (which hold its byline and date).
+  "footer:not(article footer)",
+  "header:not(article header)",
+  "[hidden]",
+  '[aria-hidden="true"]',
+  '[aria-modal="true"]',
+  ...["navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search"].map((role) => `[role="${role}"]`),
+  ...["cookie", "consent", "gdpr"].flatMap((word) => [`[id*="${word}" i]`, `[class*="${word}" i]`]),
+].join(", ");
+
 /** Readability gives up (throws) on pages with more elements than this: bounded work on huge pages. */
 const MAX_ELEMENTS = 200_000;
 
@@ -21,6 +40,7 @@ export async function readHtml(bytes: Uint8Array, _name: string, limits: ReadLim
   const deadline = new Deadline(limits);
   const { document } = parseHTML(html);
   const pageMeta = metaOfPage(document);
+  for (const element of document.querySelectorAll(NOT_ARTICLE)) element.remove();
   if (deadline.passed) return { skip: deadline.message("while parsing") };
   let article: ReturnType<Readability<string>["parse"]>;
   try {

@@ -66,7 +66,8 @@ export async function readPdf(bytes: Uint8Array, _name: string, limits: ReadLimi
     if (chars === 0 || pages.every((lines) => lines.every((l) => !/\p{L}/u.test(l.text)))) {
       return { skip: "image-only PDF: no text layer; run OCR first (e.g. ocrmypdf) and add the result" };
     }
-    const blocks = joinAcrossPages(dropRunningLines(pages).map((lines, i) => paragraphsOf(lines, i + 1)));
+    const join = lineJoiner(pages);
+    const blocks = joinAcrossPages(dropRunningLines(pages).map((lines, i) => paragraphsOf(lines, i + 1, join)), join);
     if (blocks.length === 0) return { skip: "image-only PDF: no text layer; run OCR first (e.g. ocrmypdf) and add the result" };
     const info = ((await pdf.getMetadata().catch(() => undefined))?.info ?? {}) as Record<string, unknown>;
     const meta = {
@@ -135,7 +136,7 @@ function dropRunningLines(pages: Line[][]): Line[][] {
 }
 
 /** A page's lines → paragraphs: a new one where the spacing between lines grows, the type size changes, or a column starts. */
-function paragraphsOf(lines: Line[], page: number): TextBlock[] {
+function paragraphsOf(lines: Line[], page: number, joinLines: JoinLines): TextBlock[] {
   const gaps = lines.slice(1).map((l, i) => lines[i]!.y - l.y).filter((g) => g > 0);
   // Lines are set about 1.2 times their type size apart; with few lines on a page the median alone says little.
   const spacing = Math.min(median(gaps) ?? Infinity, 1.5 * (median(lines.map((l) => l.size)) ?? 12));
@@ -154,14 +155,26 @@ function paragraphsOf(lines: Line[], page: number): TextBlock[] {
   return blocks;
 }
 
-/** Joins two lines of a paragraph: a word hyphenated at the line end ("recon-" + "struction") is one word again. */
-function joinLines(before: string, after: string): string {
-  if (/\p{L}[-\u00AD]$/u.test(before) && /^\p{Ll}/u.test(after)) return before.slice(0, -1) + after;
-  return before + " " + after;
+type JoinLines = (before: string, after: string) => string;
+
+/**
+ * Joins two lines of a paragraph. A word hyphenated at the line end ("recon-" + "struction") is one word again,
+ * unless the document writes it with a hyphen elsewhere ("non-" + "secure" where "non-secure" occurs within a line).
+ */
+function lineJoiner(pages: readonly Line[][]): JoinLines {
+  const hyphenated = new Set<string>();
+  for (const lines of pages) for (const line of lines) for (const m of line.text.matchAll(/\p{L}+-\p{L}+/gu)) hyphenated.add(m[0].toLowerCase());
+  return (before, after) => {
+    const cut = /(\p{L}+)([-\u00AD])$/u.exec(before);
+    const next = /^\p{L}+/u.exec(after);
+    if (!cut || !next) return before + " " + after;
+    if (cut[2] === "-" && (!/^\p{Ll}/u.test(after) || hyphenated.has(`${cut[1]}-${next[0]}`.toLowerCase()))) return before + after;
+    return before.slice(0, -1) + after;
+  };
 }
 
 /** A paragraph cut by a page break (its page ends mid-sentence) continues on the next page. */
-function joinAcrossPages(pages: TextBlock[][]): TextBlock[] {
+function joinAcrossPages(pages: TextBlock[][], joinLines: JoinLines): TextBlock[] {
   const blocks: TextBlock[] = [];
   for (const page of pages) {
     for (const [i, block] of page.entries()) {
