@@ -42,10 +42,11 @@ export async function readHtml(bytes: Uint8Array, _name: string, limits: ReadLim
   const pageMeta = metaOfPage(document);
   for (const element of document.querySelectorAll(NOT_ARTICLE)) element.remove();
   if (deadline.passed) return { skip: deadline.message("while parsing") };
-  let article: ReturnType<Readability<string>["parse"]>;
+  let article: ReturnType<Readability<Element>["parse"]>;
   try {
-    // Readability reads the DOM types it needs structurally; linkedom's document provides them.
-    article = new Readability(document as unknown as Document, { maxElemsToParse: MAX_ELEMENTS }).parse();
+    // Readability reads the DOM types it needs structurally; linkedom's document provides them. The article
+    // comes back as its element (serializer), not as HTML to parse a second time.
+    article = new Readability(document as unknown as Document, { maxElemsToParse: MAX_ELEMENTS, serializer: (element: Node) => element as Element }).parse();
   } catch (error) {
     return { skip: `page not read: ${(error as Error).message}` };
   }
@@ -54,8 +55,7 @@ export async function readHtml(bytes: Uint8Array, _name: string, limits: ReadLim
     return { skip: "no readable article in this page (Reader View finds none); save the article itself, or its text as .txt" };
   }
   const title = titleOf(collapse(article.title ?? ""), pageMeta.headline) || pageMeta.title;
-  const { document: content } = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`);
-  const blocks = blocksOfDom(content.body as never, title ? [title] : []);
+  const blocks = blocksOfDom(article.content as never, title ? [title] : []);
   if (blocks.length === 0) return { skip: "no readable article in this page (Reader View finds none); save the article itself, or its text as .txt" };
   const { headline: _headline, ...known } = pageMeta;
   const meta: Partial<DocumentMeta> = {
