@@ -11,11 +11,11 @@
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { createDeflateRaw, gunzipSync } from "node:zlib";
+import { createDeflate, createDeflateRaw, gunzipSync } from "node:zlib";
 import { buildKnowledgeBase } from "../src/core/knowledge-base.js";
 import { DEFAULT_LIMITS, isSkip, readFile } from "../src/corpus/formats/index.js";
 import type { SourceDocument } from "../src/core/types.js";
-import { makeDocx, makePdf, type DocxPart } from "../test/formats/make.js";
+import { makeDocx, makePdf, makePdfAround, type DocxPart } from "../test/formats/make.js";
 import PDFDocument from "pdfkit";
 import { DATA_DIR } from "./data.js";
 
@@ -147,17 +147,22 @@ async function measure(name: string, file: string, bytes: Buffer, pages: number 
   };
 }
 
-/** A .docx whose document.xml inflates to `megabytes` MB of spaces: a zip bomb a few hundred kB in size. */
-async function zipBomb(megabytes: number): Promise<Buffer> {
-  const deflater = createDeflateRaw({ level: 9 });
+/** `megabytes` MB of spaces (then `tail`), deflated as a stream: never all in memory. */
+async function deflatedSpaces(megabytes: number, raw: boolean, tail = ""): Promise<Buffer> {
+  const deflater = raw ? createDeflateRaw({ level: 9 }) : createDeflate({ level: 9 });
   const chunks: Buffer[] = [];
   deflater.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolve) => deflater.on("end", () => resolve()));
   const block = Buffer.alloc(1024 * 1024, 0x20);
   for (let i = 0; i < megabytes; i++) deflater.write(block);
-  deflater.end();
+  deflater.end(tail);
   await done;
-  const data = Buffer.concat(chunks);
+  return Buffer.concat(chunks);
+}
+
+/** A .docx whose document.xml inflates to `megabytes` MB of spaces: a zip bomb a few hundred kB in size. */
+async function zipBomb(megabytes: number): Promise<Buffer> {
+  const data = await deflatedSpaces(megabytes, true);
   const name = Buffer.from("word/document.xml");
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
@@ -187,6 +192,7 @@ async function hostile() {
   const rows: Array<{ name: string; size: string; seconds: string; reason: string }> = [];
   const cases: Array<[string, string, () => Promise<Buffer> | Buffer]> = [
     ["zip bomb .docx (1 GB of XML)", "bomb.docx", () => zipBomb(1024)],
+    ["PDF bomb (a content stream of 1 GB)", "bomb.pdf", async () => makePdfAround(await deflatedSpaces(1024, false, "BT /F1 12 Tf 72 700 Td (Boom.) Tj ET"))],
     ["HTML nested 10,000 deep", "deep.html", () => Buffer.from(`<html><body>${"<div>".repeat(10_000)}x${"</div>".repeat(10_000)}</body></html>`)],
     ["HTML nested 100,000 deep (spans)", "deeper.html", () => Buffer.from(`<html><body>${"<span>".repeat(100_000)}x</body></html>`)],
     ["Markdown quotes nested 10,000 deep", "deep.md", () => Buffer.from(">".repeat(10_000) + " x\n")],

@@ -102,3 +102,38 @@ export function makeDocx(parts: DocxPart[], options: { title?: string; creator?:
   const document = new Document({ ...(options.title && { title: options.title }), creator: options.creator ?? "Lookout tests", sections: [{ children }] });
   return Packer.toBuffer(document);
 }
+
+/**
+ * A one-page PDF written by hand around an already Flate-compressed content stream (pdfkit would compress it
+ * itself): for PDF bombs, whose small stream inflates to far more than the file.
+ */
+export function makePdfAround(compressedContent: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  const offsets: number[] = [];
+  let length = 0;
+  const add = (b: Buffer | string) => {
+    const buffer = Buffer.isBuffer(b) ? b : Buffer.from(b, "latin1");
+    parts.push(buffer);
+    length += buffer.length;
+  };
+  const object = (n: number, body: string, stream?: Buffer) => {
+    offsets[n] = length;
+    add(`${n} 0 obj\n${body}`);
+    if (stream) {
+      add("\nstream\n");
+      add(stream);
+      add("\nendstream");
+    }
+    add("\nendobj\n");
+  };
+  add("%PDF-1.4\n");
+  object(1, "<< /Type /Catalog /Pages 2 0 R >>");
+  object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  object(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>");
+  object(4, `<< /Length ${compressedContent.length} /Filter /FlateDecode >>`, compressedContent);
+  object(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+  const xref = length;
+  add(`xref\n0 6\n0000000000 65535 f \n${offsets.slice(1).map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`);
+  add(`trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
+  return Buffer.concat(parts);
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, isSkip, readFile, type ReadResult, type ReadDocument } from "../../src/corpus/formats/index.js";
-import { makeDocx, makeImagePdf, makePdf } from "./make.js";
+import { deflateSync } from "node:zlib";
+import { makeDocx, makeImagePdf, makePdf, makePdfAround } from "./make.js";
 
 function read(result: ReadResult): ReadDocument {
   if (isSkip(result)) throw new Error(`skipped: ${result.skip}`);
@@ -54,6 +55,15 @@ describe("PDF", () => {
     expect(skipOf(await readFile(Buffer.from("The ferry leaves at nine.\n"), "notes.pdf"))).toMatch(/^not a PDF .*\.txt/);
     const truncated = (await makePdf([{ paragraphs: [["Some text."]] }])).subarray(0, 300);
     expect(skipOf(await readFile(truncated, "cut.pdf"))).toMatch(/PDF/);
+  });
+
+  it("skips a PDF bomb (a small stream that inflates beyond the budget) before pdf.js decodes it", async () => {
+    const content = (spaces: number) => deflateSync(Buffer.concat([Buffer.alloc(spaces, 0x20), Buffer.from("BT /F1 12 Tf 72 700 Td (The quay is long.) Tj ET")]), { level: 9 });
+    const limits = { ...DEFAULT_LIMITS, maxExpandedBytes: 1024 * 1024 };
+    expect(read(await readFile(makePdfAround(content(1000)), "fine.pdf", limits)).text).toBe("The quay is long.");
+    const bomb = makePdfAround(content(8 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(20_000);
+    expect(skipOf(await readFile(bomb, "bomb.pdf", limits))).toMatch(/expand to more than 1 MB \(a PDF bomb\?\)/);
   });
 
   it("skips a PDF with more pages than the limit, or that takes longer than the time limit", async () => {

@@ -7,6 +7,7 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
+import { constants, inflateSync } from "node:zlib";
 import type { Place, TextBlock } from "../../core/types.js";
 import { collapse, Deadline, type ReadLimits, type ReadResult } from "./reader.js";
 
@@ -29,6 +30,9 @@ export async function readPdf(bytes: Uint8Array, _name: string, limits: ReadLimi
     return { skip: "not a PDF (no %PDF header); if it is text or a web page, give it the matching extension (.txt, .md, .html)" };
   }
   const deadline = new Deadline(limits);
+  if (expandsBeyond(bytes, limits.maxExpandedBytes)) {
+    return { skip: `its compressed streams expand to more than ${limits.maxExpandedBytes / 1024 / 1024} MB (a PDF bomb?); not read` };
+  }
   const { getDocument } = await loadPdfJs();
   const task = getDocument({
     // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
@@ -78,6 +82,42 @@ export async function readPdf(bytes: Uint8Array, _name: string, limits: ReadLimi
   } finally {
     await task.destroy();
   }
+}
+
+/**
+ * Whether the file's Flate-compressed streams (content streams, fonts, forms: all but images, which text
+ * extraction never decodes) inflate to more than `budget` bytes in all. pdf.js keeps a decoded stream whole in
+ * memory, so a 1 MB file whose content stream inflates to 1 GB would take gigabytes and many seconds; this
+ * inflates each stream once with zlib, its output capped by what is left of the budget, before pdf.js sees it.
+ * Streams that do not inflate (encrypted, other filters, damaged) are left to pdf.js.
+ */
+export function expandsBeyond(bytes: Uint8Array, budget: number): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  let left = budget;
+  const keyword = /stream\r?\n/g;
+  for (let match = keyword.exec(text); match; match = keyword.exec(text)) {
+    if (match.index > 0 && /[a-z]/i.test(text[match.index - 1]!)) continue; // "endstream"
+    const dictionary = text.slice(Math.max(0, match.index - 2048), match.index);
+    const start = dictionary.lastIndexOf("obj");
+    const head = start >= 0 ? dictionary.slice(start) : dictionary;
+    const end = text.indexOf("endstream", keyword.lastIndex);
+    const data = bytes.subarray(keyword.lastIndex, end < 0 ? bytes.length : end);
+    if (end >= 0) keyword.lastIndex = end + "endstream".length;
+    if (/\/Subtype\s*\/Image/.test(head)) continue;
+    const layers = (head.match(/\/(?:FlateDecode|Fl)\b/g) ?? []).length;
+    let inflated: Uint8Array = data;
+    for (let layer = 0; layer < layers && left >= 0; layer++) {
+      try {
+        inflated = inflateSync(inflated, { maxOutputLength: Math.max(1, left + 1), finishFlush: constants.Z_SYNC_FLUSH });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) return true;
+        break; // not plain zlib data (encrypted, damaged): pdf.js decides
+      }
+      if (layer === layers - 1) left -= inflated.length;
+    }
+    if (left < 0) return true;
+  }
+  return false;
 }
 
 function isPdf(bytes: Uint8Array): boolean {
