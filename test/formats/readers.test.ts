@@ -121,6 +121,10 @@ ${extra}</body></html>`;
     expect(skipOf(await readFile(Buffer.from(deep), "deep.html"))).toMatch(/nested more than 500 elements deep/);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(skipOf(await readFile(Buffer.from("<html><head><title>x</title></head><body><script>1</script></body></html>"), "empty.html"))).toMatch(/no readable article/);
+    const flat = Buffer.from(`<html><body>${"<p>x</p>".repeat(300_000)}</body></html>`);
+    const before = performance.now();
+    expect(skipOf(await readFile(flat, "flat.html"))).toMatch(/more than 200,000 HTML elements/);
+    expect(performance.now() - before).toBeLessThan(1000);
   });
 });
 

@@ -9,7 +9,7 @@ import mammoth from "mammoth";
 import { parseHTML } from "linkedom";
 import type { DocumentMeta } from "../../core/types.js";
 import { blocksOfDom } from "./dom-blocks.js";
-import { htmlNesting } from "./html.js";
+import { htmlShape } from "./html.js";
 import { collapse, Deadline, type ReadLimits, type ReadResult } from "./reader.js";
 
 const DAMAGED = "damaged or truncated .docx (its zip container cannot be read); open and save it again in Word or LibreOffice";
@@ -36,7 +36,7 @@ export async function readDocx(bytes: Uint8Array, _name: string, limits: ReadLim
     return { skip: `${DAMAGED} (${(error as Error).message.split("\n")[0]})` };
   }
   if (deadline.passed) return { skip: deadline.message("while converting") };
-  if (htmlNesting(html, limits.maxDepth) > limits.maxDepth) return { skip: `nested more than ${limits.maxDepth} levels deep; not read` };
+  if (htmlShape(html, limits.maxDepth).depth > limits.maxDepth) return { skip: `nested more than ${limits.maxDepth} levels deep; not read` };
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
   const blocks = blocksOfDom(document.body as never);
   if (blocks.every((b) => b.isHeading)) return { skip: "no text in this Word document" };

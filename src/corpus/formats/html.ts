@@ -35,7 +35,8 @@ const MAX_ELEMENTS = 200_000;
 export async function readHtml(bytes: Uint8Array, _name: string, limits: ReadLimits): Promise<ReadResult> {
   const html = decodeHtml(bytes);
   if (html.trim() === "") return { skip: "empty" };
-  const depth = htmlNesting(html, limits.maxDepth);
+  const { depth, elements } = htmlShape(html, limits.maxDepth);
+  if (elements > MAX_ELEMENTS) return { skip: `more than ${MAX_ELEMENTS.toLocaleString("en")} HTML elements; not read (save the article itself)` };
   if (depth > limits.maxDepth) return { skip: `HTML nested more than ${limits.maxDepth} elements deep; not read (a broken or hostile page)` };
   const deadline = new Deadline(limits);
   const { document } = parseHTML(html);
@@ -109,16 +110,19 @@ function decodeHtml(bytes: Uint8Array): string {
 const FLAT = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "!doctype"]);
 
 /**
- * How deeply the page's elements nest, from its tags alone (linear, no DOM), stopping once past `limit`:
- * DOM parsers and Readability recurse, so a page nested thousands deep is refused before they see it.
+ * How deeply the page's elements nest and how many there are, from its tags alone (linear, no DOM), stopping
+ * once past `limit` deep: DOM parsers and Readability recurse, so a page nested thousands deep is refused before
+ * they see it, and one with more elements than Readability will take is not parsed only to be refused.
  */
-export function htmlNesting(html: string, limit: number): number {
+export function htmlShape(html: string, limit: number): { depth: number; elements: number } {
   let depth = 0;
   let deepest = 0;
+  let elements = 0;
   // [^<>] (not [^>]) keeps a "<" without its ">" from rescanning the rest of the page: linear time.
   const tag = /<(\/?)([a-zA-Z!][\w:-]*)[^<>]*>/g;
   for (let match = tag.exec(html); match; match = tag.exec(html)) {
     const name = match[2]!.toLowerCase();
+    if (!match[1]) elements++;
     if (FLAT.has(name) || match[0].endsWith("/>")) continue;
     if (!match[1] && (name === "script" || name === "style")) {
       const close = html.indexOf(`</${name}`, tag.lastIndex);
@@ -133,5 +137,5 @@ export function htmlNesting(html: string, limit: number): number {
       if (deepest > limit) break;
     }
   }
-  return deepest;
+  return { depth: deepest, elements };
 }
