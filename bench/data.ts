@@ -30,6 +30,8 @@ export interface SquadTask {
 export interface SeedQuestion {
   readonly q: string;
   readonly gold?: readonly string[];
+  /** Off-corpus questions about the corpus's own subjects (names it holds, a fact it lacks). */
+  readonly near?: boolean;
 }
 
 export interface SeedTask {
@@ -79,6 +81,14 @@ function readJsonl<T>(file: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
+const SEED_ANSWERABLE = ["seed-qa-open.jsonl", "seed-qa-more.jsonl"];
+const SEED_NO_ANSWER = ["seed-noanswer-open.jsonl", "seed-noanswer-more.jsonl"];
+
+/** Every seed question (answerable ones with their gold phrases first, then the off-corpus ones). */
+export function loadSeedQuestions(dataDir = DATA_DIR): SeedQuestion[] {
+  return [...SEED_ANSWERABLE, ...SEED_NO_ANSWER].flatMap((f) => readJsonl<SeedQuestion>(join(dataDir, f)));
+}
+
 /** The seed question sets over the shipped corpus, with the corpus split the same way as SQuAD (documents = files). */
 export function loadSeed(corpusDir = CORPUS_DIR, dataDir = DATA_DIR): SeedTask {
   const split = createSentenceSplitter();
@@ -94,7 +104,7 @@ export function loadSeed(corpusDir = CORPUS_DIR, dataDir = DATA_DIR): SeedTask {
     corpusDir,
     files,
     sentences,
-    answerable: readJsonl<SeedQuestion>(join(dataDir, "seed-qa-open.jsonl")),
-    noAnswer: readJsonl<SeedQuestion>(join(dataDir, "seed-noanswer-open.jsonl")),
+    answerable: SEED_ANSWERABLE.flatMap((f) => readJsonl<SeedQuestion>(join(dataDir, f))),
+    noAnswer: SEED_NO_ANSWER.flatMap((f) => readJsonl<SeedQuestion>(join(dataDir, f))),
   };
 }

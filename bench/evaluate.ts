@@ -1,31 +1,49 @@
 /**
  * Quick, in-process quality check of the engine while tuning (no child processes, no peers):
- * SQuAD Hit@1/Hit@3/MRR@10 and the seed sets, for the default settings or the ones given as JSON.
- *   npx tsx bench/evaluate.ts                      defaults
+ * SQuAD Hit@1/Hit@3/MRR@10 (a declined question counts as a miss) and the four seed sets on the shipped
+ * corpus, with the three-way decision, for the default settings or the ones given as JSON.
+ *   npx tsx bench/evaluate.ts                      defaults, BM25 alone
+ *   npx tsx bench/evaluate.ts --semantic           with the semantic stage (vectors cached in bench/results/)
  *   npx tsx bench/evaluate.ts '{"bm25":{"k1":0.6}}' '{"bm25":{"k1":0.3}}'   one line per setting
- * Any change to ranking should be measured here (and then in `npm run bench`) before and after.
+ * Any change to ranking or declining should be measured here (and then in `npm run bench`) before and after.
  */
-import { createLookoutAdapter } from "../src/bench-api.js";
+import { createLookoutAdapter } from "./lookout-engine.js";
 import type { EngineOptions } from "../src/core/knowledge-base.js";
-import { loadSeed, loadSquad } from "./data.js";
+import { Library } from "../src/corpus/library.js";
+import { SemanticStage } from "../src/semantic/stage.js";
+import { startUseLiteEncoder } from "../src/semantic/use-lite.js";
+import { readVectorCache, writeVectorCache } from "./vector-cache.js";
+import { CORPUS_DIR, loadSquad, loadSeedQuestions } from "./data.js";
 import { containsAnswer, firstHitRank, hitAt, isSquadHit, mrrAt } from "./scoring.js";
 
+const semantic = process.argv.includes("--semantic");
 const squad = loadSquad();
-const seed = loadSeed();
-const settings: Array<Partial<EngineOptions>> = process.argv.length > 2 ? process.argv.slice(2).map((a) => JSON.parse(a) as Partial<EngineOptions>) : [{}];
+const seeds = loadSeedQuestions();
+const settings = process.argv.slice(2).filter((a) => !a.startsWith("--")).map((a) => JSON.parse(a) as Partial<EngineOptions>);
 
-for (const options of settings) {
-  const adapter = createLookoutAdapter(options);
+for (const engine of settings.length ? settings : [{}]) {
+  const adapter = createLookoutAdapter({ engine, semantic });
   adapter.build(squad.sentences);
-  const ranks = squad.questions.map((q) =>
-    firstHitRank(adapter.search(q.question, 10), (id) => isSquadHit(squad.sentences[id]!, q)),
-  );
-  const seedIndex = await adapter.seed(seed.corpusDir);
-  const seedRanks = seed.answerable.map((q) => firstHitRank(seedIndex.search(q.q, 10), (text) => containsAnswer(text, q.gold ?? [])));
-  const seedDeclined = seed.answerable.filter((q) => seedIndex.search(q.q, 10) === null).length;
-  const noAnswerDeclined = seed.noAnswer.filter((q) => seedIndex.search(q.q, 10) === null).length;
+  const ranks: Array<number | null> = [];
+  for (const q of squad.questions) ranks.push(firstHitRank(await adapter.search(q.question, 10), (id) => isSquadHit(squad.sentences[id]!, q)));
+
+  const stage = semantic ? new SemanticStage(startUseLiteEncoder()) : undefined;
+  stage?.remember(readVectorCache());
+  const library = await Library.open({ corpusDir: CORPUS_DIR, maxFileBytes: 5e6, maxQuestionChars: 500, engine, ...(stage && { semantic: stage }) });
+  await stage?.whenReady(library.current);
+  if (stage) writeVectorCache(stage.entries());
+  const seedRanks: Array<number | null> = [];
+  const outcomes = new Map<string, number>();
+  for (const q of seeds) {
+    const answer = await library.ask(q.q);
+    const outcome = `${q.gold ? "answerable" : q.near ? "near" : "far"} ${answer.answered ? answer.confidence : "declined"}`;
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    if (q.gold) seedRanks.push(firstHitRank(answer.answered ? answer.excerpts.map((e) => e.text) : null, (text) => containsAnswer(text, q.gold!)));
+  }
+  await stage?.close();
   console.log(
-    `${JSON.stringify(options)}  SQuAD Hit@1 ${hitAt(ranks, 1).toFixed(3)} Hit@3 ${hitAt(ranks, 3).toFixed(3)} MRR@10 ${mrrAt(ranks).toFixed(3)}` +
-      ` | seed Hit@1 ${hitAt(seedRanks, 1).toFixed(3)} Hit@3 ${hitAt(seedRanks, 3).toFixed(3)} declined ${seedDeclined}/${seed.answerable.length}, no-answer declined ${noAnswerDeclined}/${seed.noAnswer.length}`,
+    `${JSON.stringify(engine)}${semantic ? " semantic" : ""}  SQuAD Hit@1 ${hitAt(ranks, 1).toFixed(3)} Hit@3 ${hitAt(ranks, 3).toFixed(3)} MRR@10 ${mrrAt(ranks).toFixed(3)}` +
+      ` | seed Hit@1 ${hitAt(seedRanks, 1).toFixed(3)} Hit@3 ${hitAt(seedRanks, 3).toFixed(3)} (${seedRanks.length}) | ` +
+      [...outcomes].sort().map(([k, v]) => `${k} ${v}`).join(", "),
   );
 }

@@ -31,6 +31,16 @@ export interface Config {
   maxFileBytes: number;
   /** MAX_QUESTION_CHARS: longer questions are declined. */
   maxQuestionChars: number;
+  /** SEMANTIC: reorder BM25's candidates by meaning too (a sentence encoder in a worker thread); off = BM25 alone. */
+  semantic: boolean;
+  /** ASK_CHANNEL_THREADS: answer questions asked in ask channels in a new thread (per server: /settings). */
+  askChannelThreads: boolean;
+  /** MOD_LOG_CHANNEL_ID: channel where settings changes and answers removed by moderators are noted (per server: /settings). */
+  modLogChannelId: string | undefined;
+  /** DATABASE_PATH: the SQLite file of the question log, votes and per-server settings. */
+  databasePath: string;
+  /** QUESTION_LOG_DAYS: question texts (and their votes) are deleted after this many days. */
+  questionLogDays: number;
 }
 
 /** Defaults, in one place. */
@@ -40,6 +50,10 @@ export const CONFIG_DEFAULTS = {
   corpusDir: "corpus",
   maxFileBytes: 5 * 1024 * 1024,
   maxQuestionChars: 500,
+  semantic: true,
+  askChannelThreads: false,
+  databasePath: "data/lookout.db",
+  questionLogDays: 30,
 } as const satisfies Partial<Config>;
 
 /** Thrown by `loadConfig`; `problems` lists every invalid variable, one sentence each. */
@@ -102,6 +116,15 @@ export function loadConfig(env: Env = process.env): Config {
     return [...new Set(ids)];
   };
 
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    problems.push(`${name} must be on or off (true or false), got '${raw}'`);
+    return fallback;
+  };
+
   let discordToken = read("DISCORD_TOKEN");
   if (discordToken !== undefined) {
     // Never echo the token itself in a message.
@@ -150,6 +173,11 @@ export function loadConfig(env: Env = process.env): Config {
     corpusDir: read("CORPUS_DIR") ?? CONFIG_DEFAULTS.corpusDir,
     maxFileBytes: wholeNumber("MAX_FILE_BYTES", CONFIG_DEFAULTS.maxFileBytes, 1),
     maxQuestionChars: wholeNumber("MAX_QUESTION_CHARS", CONFIG_DEFAULTS.maxQuestionChars, 1),
+    semantic: boolean("SEMANTIC", CONFIG_DEFAULTS.semantic),
+    askChannelThreads: boolean("ASK_CHANNEL_THREADS", CONFIG_DEFAULTS.askChannelThreads),
+    modLogChannelId: snowflake("MOD_LOG_CHANNEL_ID"),
+    databasePath: read("DATABASE_PATH") ?? CONFIG_DEFAULTS.databasePath,
+    questionLogDays: wholeNumber("QUESTION_LOG_DAYS", CONFIG_DEFAULTS.questionLogDays, 1),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -2,8 +2,8 @@
  * Start-up: settings → corpus → Discord bot (with DISCORD_TOKEN) or the local console chat (without).
  */
 import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
-import { Library } from "./corpus/library.js";
 import { createLogger } from "./log.js";
+import { openLibrary } from "./open-library.js";
 import { runConsoleChat } from "./console/chat.js";
 
 async function main(): Promise<void> {
@@ -16,11 +16,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const started = performance.now();
-  const library = await Library.open({ corpusDir: config.corpusDir, maxFileBytes: config.maxFileBytes, maxQuestionChars: config.maxQuestionChars });
+  const logger = createLogger({ level: config.logLevel });
+  const consoleChat = !config.discordToken;
+  const library = await openLibrary(config, (event) => {
+    if (event.kind === "failed") {
+      const message = `the semantic stage is off, answers come from BM25 alone: ${event.error.message}`;
+      if (consoleChat) process.stderr.write(`warning: ${message}\n`);
+      else logger.warn({ err: event.error }, message);
+    } else if (!consoleChat) logger.info(event, "sentence vectors ready: the semantic stage is on");
+  });
   const kb = library.current;
   const loaded = { documents: kb.documents.length, sentences: kb.sentenceCount, ms: Math.round(performance.now() - started) };
 
-  if (!config.discordToken) {
+  if (consoleChat) {
     for (const s of library.skipped) process.stderr.write(`warning: skipped ${s.id}: ${s.reason}\n`);
     process.stdout.write(
       `Lookout: ${loaded.documents} documents, ${loaded.sentences} sentences from ${config.corpusDir}/ (${loaded.ms} ms).\n` +
@@ -31,7 +39,6 @@ async function main(): Promise<void> {
     return;
   }
 
-  const logger = createLogger({ level: config.logLevel });
   for (const s of library.skipped) logger.warn({ file: s.id, reason: s.reason }, `skipped ${s.id}: ${s.reason}`);
   logger.info(loaded, "corpus loaded");
   const { startBot } = await import("./discord/bot.js");

@@ -25,7 +25,13 @@ import {
 } from 'discord.js';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { noIdentifyThrottle, startDiscordStandIn, type DiscordStandIn, type DiscordStandInOptions } from './discord-stand-in/index.js';
+import {
+  CommandNotDeliveredError,
+  noIdentifyThrottle,
+  startDiscordStandIn,
+  type DiscordStandIn,
+  type DiscordStandInOptions,
+} from './discord-stand-in/index.js';
 
 const CALLBACK = '/interactions/:interactionId/:token/callback';
 const WEBHOOK_MESSAGE = '/webhooks/:applicationId/:token/messages/:messageId';
@@ -349,6 +355,52 @@ describe('discord stand-in with a real discord.js Client', () => {
 
     // Invalid names are rejected like Discord (50035 Invalid Form Body).
     await expect(client.application!.commands.create({ name: 'Bad Name', description: 'x' })).rejects.toMatchObject({ code: 50035 });
+  });
+
+  it('like Discord, does not deliver a registered command to a member lacking its default_member_permissions', async () => {
+    const { standIn, client } = await setup();
+    await client.application!.commands.set(
+      [
+        { name: 'purge', description: 'Needs Manage Messages and Kick Members', defaultMemberPermissions: PermissionFlagsBits.ManageMessages | PermissionFlagsBits.KickMembers },
+        { name: 'admin', description: 'Administrators only', defaultMemberPermissions: 0n },
+        { name: 'open', description: 'Everyone' },
+        { name: 'serveronly', description: 'Not in DMs', contexts: [0] },
+      ],
+      standIn.guildId,
+    );
+    await client.application!.commands.set([{ name: 'dmtoo', description: 'Global', defaultMemberPermissions: PermissionFlagsBits.ManageGuild }]);
+    const delivered: string[] = [];
+    client.on(Events.InteractionCreate, (i) => {
+      if (i.isCommand() || i.isAutocomplete()) delivered.push(`${i.commandName}:${i.user.id}`);
+    });
+    const send = (name: string, actor: Parameters<DiscordStandIn['slashCommand']>[2] = {}) => () => standIn.sendInteraction(standIn.slashCommand(name, {}, actor));
+    const helper = { userId: '223456789012345601', roles: [standIn.helperRoleId] }; // Manage Messages only
+    const moderator = { userId: '223456789012345602', roles: [standIn.moderatorRoleId] }; // Manage Guild, Manage Messages, Kick Members
+    const admin = { userId: '223456789012345603', memberPermissions: PermissionFlagsBits.Administrator };
+
+    expect(send('purge')).toThrow(CommandNotDeliveredError);
+    expect(send('purge', helper)).toThrow(/needs KickMembers/); // every bit is required
+    expect(() => standIn.sendInteraction(standIn.autocomplete('purge', 'x', 'y', helper))).toThrow(CommandNotDeliveredError);
+    expect(send('admin', moderator)).toThrow(/only administrators/);
+    expect(send('serveronly', { dm: true })).toThrow(CommandNotDeliveredError); // a guild command does not exist in DMs
+    expect(send('dmtoo', helper)).toThrow(/needs ManageGuild/); // global commands are checked in the guild too
+    expect(standIn.dispatches.filter((d) => d.t === 'INTERACTION_CREATE')).toHaveLength(0);
+
+    send('purge', moderator)();
+    send('admin', admin)();
+    send('admin', { userId: standIn.ownerId })(); // the owner has every permission
+    send('open')();
+    send('dmtoo', { dm: true })(); // default_member_permissions does not apply in DMs
+    send('unregistered')(); // never registered: delivered as is
+    await expect.poll(() => delivered.length).toBe(6);
+    expect(delivered).toEqual([
+      `purge:${moderator.userId}`,
+      `admin:${admin.userId}`,
+      `admin:${standIn.ownerId}`,
+      `open:${standIn.defaultUserId}`,
+      `dmtoo:${standIn.defaultUserId}`,
+      `unregistered:${standIn.defaultUserId}`,
+    ]);
   });
 
   it('answers with Discord-style errors: content too long, double acknowledge, unknown route', async () => {

@@ -1,6 +1,7 @@
 /** The systems the bench runs, in table order. Each name is a module in this folder exporting an AdapterFactory. */
 export const SYSTEMS = [
   "lookout",
+  "lookout-bm25",
   "wink-bm25",
   "minisearch",
   "flexsearch",

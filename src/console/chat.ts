@@ -33,7 +33,7 @@ export async function runConsoleChat(library: Library, input: NodeJS.ReadableStr
       }
     } else if (text) {
       const kb = library.current;
-      say(formatAnswer(kb.ask(text), kb, { top: 3, tty }));
+      say(formatAnswer(await library.ask(text), kb, { top: 3, tty }));
     }
     rl.prompt();
   }

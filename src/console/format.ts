@@ -1,24 +1,20 @@
 /** Answers and corpus listings as plain terminal text (the console chat and `npm run ask`). */
 import type { KnowledgeBase } from "../core/contracts.js";
-import type { Answer, Citation, DocumentMeta } from "../core/types.js";
+import { describeSource, formatBytes } from "../core/describe.js";
 import { describePlace } from "../core/place.js";
-import { formatBytes } from "../corpus/load.js";
+import type { Answer, Citation } from "../core/types.js";
 
 const bold = (s: string, tty: boolean) => (tty ? `\x1b[1m${s}\x1b[22m` : `*${s}*`);
 
-/** "Title — Outlet, Author, date, url" with whatever is known. */
-export function describeSource(meta: DocumentMeta): string {
-  const details = [meta.outlet, meta.author, meta.date, meta.url].filter(Boolean).join(", ");
-  return details ? `${meta.title} — ${details}` : meta.title;
-}
-
+/** "Title — outlet, date (file, p. 3 or heading or line 3, link)": in a terminal the link is written out. */
 function describeCitation(c: Citation): string {
-  return `${describeSource(c.meta)} (${[c.documentId, describePlace(c.location)].filter(Boolean).join(", ")})`;
+  return `${describeSource(c.meta)} (${[c.documentId, describePlace(c.location), c.meta.url].filter(Boolean).join(", ")})`;
 }
 
 export function formatAnswer(answer: Answer, kb: KnowledgeBase, options: { top: number; tty: boolean }): string {
   if (!answer.answered) return declineMessage(answer, kb);
-  return answer.excerpts
+  const lead = answer.confidence === "low" ? "I'm not sure these answer your question — the closest passages in the documents:\n\n" : "";
+  return lead + answer.excerpts
     .slice(0, options.top)
     .map((e, i) => {
       let text = "";
@@ -41,11 +37,14 @@ export function declineMessage(answer: Answer, kb: KnowledgeBase): string {
       return "Ask a question with a few words about what you want to know, e.g. “how was the call intercepted?”.";
     case "too-long":
       return "That question is too long. Please ask it in fewer words.";
-    default:
-      return `The corpus does not answer that. It is about ${kb.topics.join(", ")}. Type /sources to list the documents.`;
+    default: {
+      // A corpus without recurring names has no topics to offer: say nothing rather than "It is about ."
+      const about = kb.topics.length > 0 ? ` It is about ${kb.topics.join(", ")}.` : "";
+      return `The corpus does not answer that.${about} Type /sources to list the documents.`;
+    }
   }
 }
 
 export function formatSources(kb: KnowledgeBase): string {
-  return kb.documents.map((d, i) => `${i + 1}. ${describeSource(d.meta)}\n   ${d.id}, ${formatBytes(d.bytes)}`).join("\n");
+  return kb.documents.map((d, i) => `${i + 1}. ${describeSource(d.meta)}\n   ${[d.id, formatBytes(d.bytes), d.meta.url].filter(Boolean).join(", ")}`).join("\n");
 }

@@ -16,14 +16,33 @@ const DATE_WORDS: ReadonlySet<string> = new Set(
   )
 );
 
-const isNumber = (term: string) => /^[\d.,:/-]*\d[\d.,:/-]*$/.test(term);
+/** Numbers are often written as words ("all four participants", "leaves at nine"). */
+const NUMBER_WORDS: ReadonlySet<string> = new Set(
+  termsOf(
+    "two three four five six seven eight nine ten eleven twelve thirteen fifteen twenty thirty forty fifty " +
+      "sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion billions dozen dozens",
+  ),
+);
+
+/** Digits with separators and at least one digit (two tests: one regex with both backtracks), or a number word. */
+const isNumber = (term: string) => NUMBER_WORDS.has(term) || (/^[\d.,:/-]+$/.test(term) && /\d/.test(term));
 
 export function answerTypeOf(question: string): AnswerType {
-  const q = question.toLowerCase();
-  if (/\bhow (many|much)\b/.test(q)) return "quantity";
-  if (/\bwhen\b|\b(what|which) (year|date|day|month|century|decade|time)\b/.test(q)) return "time";
-  return undefined;
+  // Word pairs, not a regular expression: this runs twice for every question.
+  const words = question.toLowerCase().split(/[^a-z]+/);
+  let type: AnswerType;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const next = words[i + 1] ?? "";
+    if ((word === "how" && HOW_QUANTITY.has(next)) || ((word === "what" || word === "which") && WHAT_QUANTITY.has(next))) return "quantity";
+    if (word === "when" || ((word === "what" || word === "which") && WHAT_TIME.has(next))) type = "time";
+  }
+  return type;
 }
+
+const HOW_QUANTITY = new Set("many much long far big large tall high old wide deep heavy fast often".split(" "));
+const WHAT_QUANTITY = new Set("size distance length age population price cost percentage share number".split(" "));
+const WHAT_TIME = new Set("year date day month century decade time".split(" "));
 
 /** Whether a sentence's terms hold a value of the wanted type that the question does not already contain. */
 export function holdsAnswerType(type: AnswerType, sentenceTerms: Iterable<string>, questionTerms: ReadonlySet<string>): boolean {

@@ -1,7 +1,17 @@
 /** Ranked sentences → excerpts: near-duplicates merged across sources, citations, context, highlights. */
+import type { Hit } from "../search/bm25.js";
 import { highlightRanges } from "../text/analyser.js";
-import type { Retrieval, SentenceKnowledgeBase } from "./knowledge-base.js";
-import type { Citation, Excerpt } from "./types.js";
+import type { StoredSentence } from "./sentences.js";
+import type { Citation, Excerpt, SourceDocument } from "./types.js";
+
+/** What composing needs of a knowledge base: its sentences, their terms and their documents. */
+export interface ComposeSource {
+  readonly documents: readonly SourceDocument[];
+  readonly sentences: readonly StoredSentence[];
+  /** The sentence's term ids, in order (ids are the index's: equal terms, equal ids). */
+  sentenceTermIds(sentence: number): ArrayLike<number>;
+  sentencesInDocument(document: number): number;
+}
 
 /**
  * Two sentences are one statement quoted by several sources when their distinct terms overlap this much
@@ -13,62 +23,79 @@ const MIN_SHARED_TERMS = 3;
 const QUOTED_RUN = 5;
 const CONTEXT_SENTENCES = 2;
 
-export function composeExcerpts(kb: SentenceKnowledgeBase, retrieval: Retrieval, max: number): Excerpt[] {
-  const queryTerms = new Set(retrieval.terms);
-  const chosen: Array<{ excerpt: Excerpt; terms: Set<string>; sequence: readonly string[]; documents: Set<number> }> = [];
-  for (const hit of retrieval.hits) {
+export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questionTerms: readonly string[], max: number): Excerpt[] {
+  const queryTerms = new Set(questionTerms);
+  const chosen: Array<{ excerpt: Excerpt; distinctTerms: number; documents: Set<number> }> = [];
+  // Which chosen excerpts hold each term and each run of terms, so a hit is compared with all of them in one pass over its own terms.
+  const termOwners = new Map<number, number[]>();
+  const runOwners = new Map<number, number[]>();
+  for (const hit of hits) {
     const sentence = kb.sentences[hit.sentence]!;
-    const sequence = kb.index.sentenceTerms(hit.sentence);
-    const terms = new Set(sequence);
-    const same = chosen.find((c) => isSameStatement(c.terms, terms) || sharesRun(c.sequence, sequence, QUOTED_RUN));
-    if (same) {
+    const termIds = kb.sentenceTermIds(hit.sentence);
+    const distinct = new Set<number>();
+    for (let i = 0; i < termIds.length; i++) distinct.add(termIds[i]!);
+    const shared = new Array<number>(chosen.length).fill(0);
+    for (const term of distinct) for (const owner of termOwners.get(term) ?? []) shared[owner]!++;
+    let same = chosen.findIndex((c, i) => {
+      const union = c.distinctTerms + distinct.size - shared[i]!;
+      return shared[i]! >= Math.min(MIN_SHARED_TERMS, union) && shared[i]! / union >= SAME_STATEMENT;
+    });
+    let runs: Set<number> | undefined;
+    // A common run of QUOTED_RUN terms: only worth looking for where MIN_SHARED_TERMS terms are shared at all.
+    if (same < 0 && shared.some((n) => n >= MIN_SHARED_TERMS)) {
+      for (const run of (runs ??= runsOf(termIds))) {
+        same = (runOwners.get(run) ?? []).find((owner) => shared[owner]! >= MIN_SHARED_TERMS) ?? -1;
+        if (same >= 0) break;
+      }
+    }
+    if (same >= 0) {
       // Quoted again by another source: cite it there too; repeated in the same source: drop it.
-      if (!same.documents.has(sentence.document)) {
-        same.documents.add(sentence.document);
-        same.excerpt.citations.push(citationOf(kb, hit.sentence));
+      const statement = chosen[same]!;
+      if (!statement.documents.has(sentence.document)) {
+        statement.documents.add(sentence.document);
+        statement.excerpt.citations.push(citationOf(kb, hit.sentence));
       }
       continue;
     }
     if (chosen.length >= max) continue;
+    const index = chosen.length;
+    for (const term of distinct) termOwners.set(term, [...(termOwners.get(term) ?? []), index]);
+    for (const run of (runs ??= runsOf(termIds))) runOwners.set(run, [...(runOwners.get(run) ?? []), index]);
     chosen.push({
-      terms,
-      sequence,
+      distinctTerms: distinct.size,
       documents: new Set([sentence.document]),
-      excerpt: {
-        text: sentence.text,
-        score: hit.score,
-        citations: [citationOf(kb, hit.sentence)],
-        highlights: highlightRanges(sentence.text, queryTerms),
-        context: contextOf(kb, hit.sentence),
-      },
+      excerpt: withLazyHighlights({ text: sentence.text, score: hit.score, citations: [citationOf(kb, hit.sentence)], context: contextOf(kb, hit.sentence) }, queryTerms),
     });
   }
   return chosen.map((c) => c.excerpt);
 }
 
-function isSameStatement(a: Set<string>, b: Set<string>): boolean {
-  let shared = 0;
-  for (const t of a) if (b.has(t)) shared++;
-  const union = a.size + b.size - shared;
-  return shared >= Math.min(MIN_SHARED_TERMS, union) && shared / union >= SAME_STATEMENT;
+/**
+ * Highlights are found on first read: most callers show three excerpts of ten, and the JSON of `ask`
+ * shows none, while finding them is most of the cost of composing. The property is enumerable, so the
+ * excerpt still reads (and serialises) as plain data.
+ */
+function withLazyHighlights(excerpt: Omit<Excerpt, "highlights">, queryTerms: ReadonlySet<string>): Excerpt {
+  let highlights: Excerpt["highlights"] | undefined;
+  return Object.defineProperty(excerpt, "highlights", {
+    enumerable: true,
+    get: () => (highlights ??= highlightRanges(excerpt.text, queryTerms)),
+    set: (value: Excerpt["highlights"]) => (highlights = value),
+  }) as Excerpt;
 }
 
-/** Whether two term sequences have `run` consecutive terms in common. */
-function sharesRun(a: readonly string[], b: readonly string[], run: number): boolean {
-  if (a.length < run || b.length < run) return false;
-  let previous = new Uint16Array(b.length + 1);
-  let current = new Uint16Array(b.length + 1);
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = a[i - 1] === b[j - 1] ? previous[j - 1]! + 1 : 0;
-      if (current[j]! >= run) return true;
-    }
-    [previous, current] = [current, previous];
+/** Each run of QUOTED_RUN term ids, hashed to a number (a collision could at worst merge two excerpts that share three terms). */
+function runsOf(termIds: ArrayLike<number>): Set<number> {
+  const runs = new Set<number>();
+  for (let i = 0; i + QUOTED_RUN <= termIds.length; i++) {
+    let hash = 0;
+    for (let k = i; k < i + QUOTED_RUN; k++) hash = (hash * 1_000_003 + termIds[k]! + 1) % 4_503_599_627_370_449;
+    runs.add(hash);
   }
-  return false;
+  return runs;
 }
 
-function citationOf(kb: SentenceKnowledgeBase, index: number): Citation {
+function citationOf(kb: ComposeSource, index: number): Citation {
   const sentence = kb.sentences[index]!;
   const document = kb.documents[sentence.document]!;
   return {
@@ -78,7 +105,7 @@ function citationOf(kb: SentenceKnowledgeBase, index: number): Citation {
   };
 }
 
-function contextOf(kb: SentenceKnowledgeBase, index: number): Excerpt["context"] {
+function contextOf(kb: ComposeSource, index: number): Excerpt["context"] {
   const document = kb.sentences[index]!.document;
   const around = (from: number, to: number) =>
     kb.sentences.slice(Math.max(0, from), Math.max(0, to)).filter((s) => s.document === document).map((s) => s.text);

@@ -16,6 +16,7 @@
  * Short documents (fewer than MIN_SENTENCES sentences) have no edges to trim.
  */
 import { partsOfSpeech } from "../text/analyser.js";
+import type { Steps } from "./steps.js";
 
 export interface FurnitureInput {
   text: string;
@@ -33,8 +34,11 @@ const MIN_SENTENCES = 6;
 const COHESION = 0.35;
 const ADDRESS_COHESION = 0.5;
 
-/** Which sentences of one document (in order) are furniture. */
-export function findFurniture(sentences: readonly FurnitureInput[]): boolean[] {
+/**
+ * Which sentences of one document (in order) are furniture. A generator: it pauses after each sentence
+ * it tags, so a large document's build can give the event loop a turn (see sentencesInSteps).
+ */
+export function* furnitureInSteps(sentences: readonly FurnitureInput[]): Steps<boolean[]> {
   const furniture = sentences.map(() => false);
   const creditBlocks = new Set(sentences.filter((s) => MEDIA_CREDIT.test(s.text)).map((s) => s.block));
   sentences.forEach((s, i) => (furniture[i] = creditBlocks.has(s.block)));
@@ -55,18 +59,29 @@ export function findFurniture(sentences: readonly FurnitureInput[]): boolean[] {
   };
 
   const limit = Math.floor(sentences.length / 3);
-  const isMarked = (i: number) => furniture[i] || isFurnitureSentence(sentences[i]!.text, cohesion(i));
-  const trimEdge = (order: number[]) => {
+  // Whether sentence i is furniture by itself; a step, because tagging a sentence is the costly part.
+  const marked = new Map<number, boolean>();
+  function* isMarked(i: number): Steps<boolean> {
+    if (furniture[i]) return true;
+    let known = marked.get(i);
+    if (known === undefined) {
+      known = isFurnitureSentence(sentences[i]!.text, cohesion(i));
+      marked.set(i, known);
+      yield;
+    }
+    return known;
+  }
+  function* trimEdge(order: number[]): Steps<void> {
     let k = 0;
     while (k < limit) {
-      if (isMarked(order[k]!)) {
+      if (yield* isMarked(order[k]!)) {
         furniture[order[k]!] = true;
         k++;
         continue;
       }
       // A run of ordinary sentences: furniture only if furniture closes it again and it is off-topic.
       let end = k;
-      while (end < limit && !isMarked(order[end]!)) end++;
+      while (end < limit && !(yield* isMarked(order[end]!))) end++;
       const run = order.slice(k, end);
       const closed = end < limit;
       if (!closed) return;
@@ -76,10 +91,10 @@ export function findFurniture(sentences: readonly FurnitureInput[]): boolean[] {
       if (!onTopic) for (const i of run) furniture[i] = true;
       k = end;
     }
-  };
+  }
   const indices = sentences.map((_, i) => i);
-  trimEdge(indices);
-  trimEdge(indices.reverse());
+  yield* trimEdge(indices);
+  yield* trimEdge(indices.reverse());
   return furniture;
 }
 
@@ -95,7 +110,22 @@ function isFurnitureSentence(text: string, cohesion: number): boolean {
   return (imperative || addressesReader) && cohesion < ADDRESS_COHESION;
 }
 
-/** Quoted speech is the article's subject, not the page talking to its reader. */
+/**
+ * Quoted speech is the article's subject, not the page talking to its reader.
+ * `text.replace(/["“][^"”]*["”]/g, " ")` by a scan: once an opening mark has no closing one after it,
+ * no later one has either (the regex would still rescan the rest of the text from each).
+ */
 function withoutQuotes(text: string): string {
-  return text.replace(/["“][^"”]*["”]/g, " ");
+  const closing = /["”]/g;
+  let out = "";
+  let copied = 0;
+  for (const open of text.matchAll(/["“]/g)) {
+    if (open.index < copied) continue;
+    closing.lastIndex = open.index + 1;
+    const close = closing.exec(text);
+    if (!close) break;
+    out += text.slice(copied, open.index) + " ";
+    copied = close.index + 1;
+  }
+  return out + text.slice(copied);
 }

@@ -4,11 +4,14 @@
  */
 import { termsOf } from "../text/analyser.js";
 import { SentenceIndex, type Bm25Options, type Hit, type IndexSnapshot } from "../search/bm25.js";
+import { fuseWithMeaning, SEMANTIC_WEIGHT, type MeaningOfQuestion } from "../search/fusion.js";
 import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.js";
 import { composeExcerpts } from "./compose.js";
 import type { KnowledgeBase } from "./contracts.js";
-import { sentencesOf, type CorpusSentence, type StoredSentence } from "./sentences.js";
-import type { Answer, SourceDocument } from "./types.js";
+import { DECLINE_MODEL } from "./decline-model.js";
+import { evidenceOf, outcomeOf, probabilityOf, type DeclineModel, type Evidence } from "./evidence.js";
+import { sentencesInSteps, sentencesOf, type CorpusSentence, type StoredSentence } from "./sentences.js";
+import type { Answer, Confidence, SourceDocument } from "./types.js";
 
 export interface EngineOptions {
   bm25: Partial<Bm25Options>;
@@ -17,30 +20,39 @@ export interface EngineOptions {
   /** How many excerpts an answer holds at most (callers page through them). */
   maxExcerpts: number;
   /**
-   * The best sentence must reach this share of the question's weight to count as an answer:
-   * its BM25 score divided by the sum of the question terms' idf (a term the corpus lacks weighing
-   * the most). It is a ratio, not a raw score, so it means the same for any corpus size.
-   * Calibrated in bench/calibrate.ts (README: "Declining").
+   * Decides between a confident answer, "not sure, the closest passages", and "not in the documents":
+   * a logistic model over the question's evidence (src/core/evidence.ts), fitted and calibrated by
+   * bench/calibrate.ts (README: "Declining").
    */
-  minRelevance: number;
+  decline: DeclineModel;
+  /** Weight of the meaning (cosine) against BM25 when the semantic stage reorders candidates. */
+  semanticWeight: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   bm25: {},
   maxQuestionChars: 500,
   maxExcerpts: 10,
-  minRelevance: 0.35,
+  decline: DECLINE_MODEL,
+  semanticWeight: SEMANTIC_WEIGHT,
 });
 
-/** How many candidates the answer-type cue re-ranks. */
-const RERANK_DEPTH = 30;
+/** How many candidates the answer-type cue and the semantic stage re-rank. */
+export const RERANK_DEPTH = 30;
 
 /** Ranked sentences for a question, before they are turned into excerpts. */
 export interface Retrieval {
   terms: string[];
   hits: Hit[];
-  /** The best score as a share of the question's weight (see EngineOptions.minRelevance). */
+  /** The best BM25 score as a share of the question's weight (one of the evidence signals). */
   relevance: number;
+  /** The signals the decision was made from, and the model's probability that the corpus answers. */
+  evidence?: Evidence;
+  probability: number;
+  /** How sure the answer is; undefined when declined. */
+  confidence?: Confidence;
+  /** Whether the semantic stage reordered the candidates (false: BM25 order). */
+  semantic: boolean;
   /** Why the corpus does not answer, or undefined when it does: the one place this is decided. */
   declined?: "empty" | "no-match";
 }
@@ -52,14 +64,18 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   readonly index: SentenceIndex;
   readonly options: EngineOptions;
   private topicsCache: readonly string[] | undefined;
-  private readonly documentSentenceCounts!: number[];
+  private readonly documentSentenceCounts: number[];
 
-  constructor(documents: readonly SourceDocument[], sentences: readonly CorpusSentence[], options: Partial<EngineOptions> = {}) {
+  /** Sentences are indexed here; `fromSnapshot` passes an index already built. */
+  constructor(documents: readonly SourceDocument[], sentences: readonly CorpusSentence[], options?: Partial<EngineOptions>);
+  constructor(documents: readonly SourceDocument[], sentences: readonly StoredSentence[], options: Partial<EngineOptions>, index: SentenceIndex);
+  constructor(documents: readonly SourceDocument[], sentences: readonly (StoredSentence | CorpusSentence)[], options: Partial<EngineOptions> = {}, index?: SentenceIndex) {
     this.documents = documents;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
-    this.index = new SentenceIndex(sentences, this.options.bm25);
+    this.index = index ?? new SentenceIndex(sentences as readonly CorpusSentence[], this.options.bm25);
     this.sentences = sentences.map(({ text, document, place, position }) => ({ text, document, place, position }));
-    Object.assign(this, derived(documents, sentences));
+    this.documentSentenceCounts = documents.map(() => 0);
+    for (const s of sentences) this.documentSentenceCounts[s.document] = (this.documentSentenceCounts[s.document] ?? 0) + 1;
   }
 
   /** The whole knowledge base as plain data, for saving. */
@@ -68,9 +84,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   }
 
   static fromSnapshot(snapshot: KnowledgeBaseSnapshot): SentenceKnowledgeBase {
-    const kb = Object.create(SentenceKnowledgeBase.prototype) as SentenceKnowledgeBase;
-    const index = SentenceIndex.fromSnapshot(snapshot.index);
-    return Object.assign(kb, { documents: snapshot.documents, sentences: snapshot.sentences, options: snapshot.options, index }, derived(snapshot.documents, snapshot.sentences));
+    return new SentenceKnowledgeBase(snapshot.documents, snapshot.sentences, snapshot.options, SentenceIndex.fromSnapshot(snapshot.index));
   }
 
   sentencesInDocument(document: number): number {
@@ -91,36 +105,51 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     return this.sentences.length;
   }
 
-  /** Ranks sentences for a question; `limit` bounds how many come back. */
-  retrieve(question: string, limit: number): Retrieval {
+  /**
+   * Ranks sentences for a question; `limit` bounds how many come back. With `meaning` (the question's
+   * vector and the sentences'), the best RERANK_DEPTH candidates are reordered by BM25 and cosine
+   * together; when any of them has no vector yet, the BM25 order stands.
+   */
+  retrieve(question: string, limit: number, meaning?: MeaningOfQuestion): Retrieval {
     const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t));
-    const unique = new Set(terms);
-    const hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
+    let hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
     if (type) {
+      const unique = new Set(terms);
       for (const hit of hits) {
         if (holdsAnswerType(type, this.index.sentenceTerms(hit.sentence), unique)) hit.score *= ANSWER_TYPE_BOOST;
       }
       hits.sort((a, b) => b.score - a.score || a.sentence - b.sentence);
     }
-    let weight = 0;
-    for (const term of unique) weight += this.index.idf(term);
-    const best = hits[0]?.score ?? 0;
-    const relevance = weight > 0 ? best / weight : 0;
-    const declined = terms.length === 0 ? "empty" : hits.length === 0 || relevance < this.options.minRelevance ? "no-match" : undefined;
-    return { terms, hits: hits.slice(0, limit), relevance, ...(declined && { declined }) };
+    if (terms.length === 0 || hits.length === 0) {
+      return { terms, hits: [], relevance: 0, probability: 0, semantic: false, declined: terms.length === 0 ? "empty" : "no-match" };
+    }
+    const evidence = evidenceOf(this.index, { question, terms, sentences: hits.map((h) => h.sentence), bestScore: hits[0]!.score }, (s) => this.sentences[s]!.document);
+    const probability = probabilityOf(evidence, this.options.decline);
+    const outcome = outcomeOf(probability, this.options.decline);
+    const fused = meaning ? fuseWithMeaning(hits.slice(0, RERANK_DEPTH), meaning, this.options.semanticWeight) : undefined;
+    if (fused) hits = [...fused, ...hits.slice(RERANK_DEPTH)];
+    const decided = outcome === "declined" ? { declined: "no-match" as const } : { confidence: outcome };
+    return { terms, hits: hits.slice(0, limit), relevance: evidence.relevance, evidence, probability, semantic: fused !== undefined, ...decided };
   }
 
-  ask(question: string): Answer {
+  /** Answers from BM25 alone, or with the semantic stage when `meaning` is given. Never throws. */
+  ask(question: string, meaning?: MeaningOfQuestion): Answer {
     const trimmed = question.trim();
     if (trimmed.length > this.options.maxQuestionChars) return declined(question, "too-long");
-    const retrieval = this.retrieve(trimmed, this.options.maxExcerpts * 3);
+    const retrieval = this.retrieve(trimmed, this.options.maxExcerpts * 3, meaning);
     if (retrieval.declined) return declined(question, retrieval.declined);
     return {
       question,
       answered: true,
-      excerpts: composeExcerpts(this, retrieval, this.options.maxExcerpts),
+      confidence: retrieval.confidence!,
+      excerpts: composeExcerpts(this, retrieval.hits, retrieval.terms, this.options.maxExcerpts),
     };
+  }
+
+  /** The term ids of a sentence, in order (for composing excerpts). */
+  sentenceTermIds(sentence: number): ArrayLike<number> {
+    return this.index.sentenceTermIds(sentence);
   }
 }
 
@@ -131,23 +160,23 @@ export interface KnowledgeBaseSnapshot {
   index: IndexSnapshot;
 }
 
-/** What is computed from documents and sentences rather than stored. */
-function derived(documents: readonly SourceDocument[], sentences: readonly StoredSentence[]) {
-  const documentSentenceCounts = documents.map(() => 0);
-  for (const s of sentences) documentSentenceCounts[s.document] = (documentSentenceCounts[s.document] ?? 0) + 1;
-  return { documentSentenceCounts };
-}
-
 /**
  * What the corpus is about, in a few words for "not in the corpus" hints: the capitalised words
  * (names, places, things) found in the most documents, then most often; a sentence's first word
  * does not count, it is capitalised anyway. Only the first sentences are read, so this stays cheap.
  */
+/**
+ * A capitalised word after a word (or `,;:`) and white space. The lookahead version of
+ * `(?<=[\p{L}\p{N},;:]\s+)\p{Lu}[\p{Ll}\p{Lu}-]{2,}\b`: the lookbehind rescanned a run of spaces at
+ * every position in it, which is quadratic in the run's length.
+ */
+const NAME_AFTER_WORD = /[\p{L}\p{N},;:](?=\s+(\p{Lu}[\p{Ll}\p{Lu}-]{2,})\b)/gu;
+
 function salientNames(sentences: readonly StoredSentence[], count = 6): string[] {
   const seen = new Map<string, { documents: Set<number>; times: number }>();
   for (const s of sentences.slice(0, 20_000)) {
-    for (const match of s.text.matchAll(/(?<=[\p{L}\p{N},;:]\s+)\p{Lu}[\p{Ll}\p{Lu}-]{2,}\b/gu)) {
-      const word = match[0];
+    for (const match of s.text.matchAll(NAME_AFTER_WORD)) {
+      const word = match[1]!;
       if (word === word.toUpperCase() && word.length > 5) continue; // SHOUTING, not a name
       const entry = seen.get(word) ?? { documents: new Set(), times: 0 };
       entry.documents.add(s.document);
@@ -178,15 +207,26 @@ export function buildKnowledgeBase(documents: readonly SourceDocument[], options
   return new SentenceKnowledgeBase(documents, sentences, options);
 }
 
+/** How long the build works before it gives the event loop a turn. */
+const BUILD_SLICE_MS = 10;
+
 /**
- * The same build, yielding to the event loop between documents, so a bot refreshing a large corpus
- * keeps answering (from the old knowledge base) and keeps its gateway heartbeats while it builds.
+ * The same build, giving the event loop a turn every BUILD_SLICE_MS of work (a step is one paragraph
+ * or one furniture check, so even a single 5 MB document does not hold it), so a bot refreshing a
+ * large corpus keeps answering (from the old knowledge base) and keeps its gateway heartbeats.
  */
 export async function buildKnowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Promise<SentenceKnowledgeBase> {
   const sentences: CorpusSentence[] = [];
+  let sliceStart = performance.now();
   for (const [i, document] of documents.entries()) {
-    sentences.push(...sentencesOf(document, i));
-    await new Promise((resolve) => setImmediate(resolve));
+    const steps = sentencesInSteps(document, i);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) {
+      if (performance.now() - sliceStart < BUILD_SLICE_MS) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    for (const sentence of step.value) sentences.push(sentence); // not push(...): a large document would overflow the stack
   }
   return new SentenceKnowledgeBase(documents, sentences, options);
 }

@@ -1,7 +1,8 @@
 /** Documents → the answerable sentences of the corpus, in document order, each with its place. */
 import { splitSentences } from "../text/analyser.js";
-import { analysableBlocks, placeAt } from "./blocks.js";
-import { findFurniture } from "./furniture.js";
+import { analysableBlocksInSteps, placeAt } from "./blocks.js";
+import { runToEnd, type Steps } from "./steps.js";
+import { furnitureInSteps } from "./furniture.js";
 import type { Place, SourceDocument } from "./types.js";
 
 /** A sentence as the knowledge base keeps it. */
@@ -22,8 +23,18 @@ export interface CorpusSentence extends StoredSentence {
 
 /** The answerable sentences of one document: headings and page furniture left out. */
 export function sentencesOf(document: SourceDocument, documentIndex: number): CorpusSentence[] {
+  return runToEnd(sentencesInSteps(document, documentIndex));
+}
+
+/**
+ * `sentencesOf` as steps (see steps.ts): it pauses while filtering blocks, after each block's analysis and
+ * after each furniture check, all bounded in size, so even one large document never holds the event loop
+ * for long.
+ */
+export function* sentencesInSteps(document: SourceDocument, documentIndex: number): Steps<CorpusSentence[]> {
   const candidates: Array<CorpusSentence & { block: number; isHeading: boolean }> = [];
-  analysableBlocks(document.blocks).forEach((block, blockIndex) => {
+  const blocks = yield* analysableBlocksInSteps(document.blocks);
+  for (const [blockIndex, block] of blocks.entries()) {
     for (const s of splitSentences(block.text)) {
       candidates.push({
         text: s.text,
@@ -35,8 +46,9 @@ export function sentencesOf(document: SourceDocument, documentIndex: number): Co
         isHeading: block.isHeading === true,
       });
     }
-  });
-  const furniture = findFurniture(candidates.map((c) => ({ text: c.text, terms: [...new Set(c.terms)], block: c.block })));
+    yield;
+  }
+  const furniture = yield* furnitureInSteps(candidates.map((c) => ({ text: c.text, terms: [...new Set(c.terms)], block: c.block })));
   const kept: CorpusSentence[] = [];
   candidates.forEach((c, i) => {
     if (furniture[i] || c.isHeading || c.terms.length === 0) return;

@@ -84,9 +84,14 @@ export type DeclineReason =
   | "too-long" // the question exceeds the configured limit
   | "no-match"; // the corpus does not answer it
 
+/** "high": the excerpts answer the question; "low": they are the closest passages, shown as such. */
+export type Confidence = "high" | "low";
+
 export interface Answer {
   question: string;
   answered: boolean;
+  /** How sure the answer is; absent when declined. */
+  confidence?: Confidence;
   /** Why the question was declined; absent when answered. */
   reason?: DeclineReason;
   /** Ranked excerpts, best first; empty when declined. All of them, callers page through. */

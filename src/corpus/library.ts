@@ -4,9 +4,10 @@
  * in one step, so every question is answered by a whole index, old or new; a failed refresh
  * leaves the old one serving.
  */
-import { buildKnowledgeBaseInSteps, type EngineOptions } from "../core/knowledge-base.js";
+import { buildKnowledgeBaseInSteps, type EngineOptions, type SentenceKnowledgeBase } from "../core/knowledge-base.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
-import type { SkippedFile, SourceDocument } from "../core/types.js";
+import type { Answer, SkippedFile, SourceDocument } from "../core/types.js";
+import type { SemanticStage } from "../semantic/stage.js";
 import { EXTENSIONS } from "./formats/index.js";
 import { loadCorpus } from "./load.js";
 
@@ -15,20 +16,23 @@ export interface LibraryOptions {
   maxFileBytes: number;
   maxQuestionChars: number;
   engine?: Partial<EngineOptions>;
+  /** The semantic second stage; without it every answer comes from BM25 alone (SEMANTIC=off). */
+  semantic?: SemanticStage;
 }
 
 export class Library {
-  private kb: KnowledgeBase;
+  private kb: SentenceKnowledgeBase;
   private lastSkipped: SkippedFile[];
   private refreshing: Promise<RefreshReport> | undefined;
 
   private constructor(
     private readonly options: LibraryOptions,
-    kb: KnowledgeBase,
+    kb: SentenceKnowledgeBase,
     skipped: SkippedFile[],
   ) {
     this.kb = kb;
     this.lastSkipped = skipped;
+    options.semantic?.track(kb);
   }
 
   static async open(options: LibraryOptions): Promise<Library> {
@@ -36,12 +40,32 @@ export class Library {
     return new Library(options, kb, skipped);
   }
 
-  get current(): KnowledgeBase {
+  get current(): SentenceKnowledgeBase {
     return this.kb;
+  }
+
+  get semantic(): SemanticStage | undefined {
+    return this.options.semantic;
+  }
+
+  /**
+   * Answers from the knowledge base in service: with the semantic stage once its sentence vectors are
+   * ready, from BM25 alone until then. The whole answer comes from one knowledge base, even when a
+   * refresh swaps in another while the question's vector is computed.
+   */
+  async ask(question: string): Promise<Answer> {
+    const kb = this.kb;
+    const meaning = question.length <= this.options.maxQuestionChars ? await this.options.semantic?.meaningFor(kb, question) : undefined;
+    return kb.ask(question, meaning);
   }
 
   get skipped(): SkippedFile[] {
     return this.lastSkipped;
+  }
+
+  /** True while a reload runs (a refresh() now joins it). */
+  get isRefreshing(): boolean {
+    return this.refreshing !== undefined;
   }
 
   /** Reloads the corpus; concurrent calls share one reload. Rejects (old index still serving) on failure. */
@@ -56,6 +80,7 @@ export class Library {
     const { kb, skipped } = await Library.build(this.options);
     this.kb = kb;
     this.lastSkipped = skipped;
+    this.options.semantic?.track(kb);
     return {
       ...diffDocuments(before.documents, kb.documents),
       ...diffSentences(before, kb),

@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { SkippedFile, SourceDocument } from "../core/types.js";
+import { formatBytes } from "../core/describe.js";
 import { DEFAULT_LIMITS, isSkip, readerFor, readFile as readDocument, type ReadLimits } from "./formats/index.js";
 import { METADATA_FILE, metaOf, parseSourcesFile } from "./metadata.js";
 
@@ -13,14 +14,24 @@ export interface LoadedCorpus {
   skipped: SkippedFile[];
 }
 
+const isDocument = (id: string) => readerFor(id) !== undefined;
+
 /** Throws only when the folder itself cannot be read; a bad file is skipped with its reason. */
 export async function loadCorpus(dir: string, maxFileBytes: number, limits: ReadLimits = DEFAULT_LIMITS): Promise<LoadedCorpus> {
   const documents: SourceDocument[] = [];
   const skipped: SkippedFile[] = [];
-  const files = await listFiles(dir);
+  const { files, links } = await listFiles(dir);
   const metadata = await readMetadata(dir, files, skipped);
+  for (const id of links) {
+    // Not followed: a link can point outside the corpus folder (or make a loop); say so rather than guess.
+    // Links named like other files (an image) are ignored, as those files are.
+    const target = await stat(path.join(dir, id)).catch(() => undefined);
+    const named = isDocument(id) || isMetadataFile(id);
+    if (!target && named) skipped.push({ id, reason: "cannot be read (symbolic link to nothing)" });
+    else if (target && (named || target.isDirectory())) skipped.push({ id, reason: "symbolic link, not followed" });
+  }
 
-  for (const id of files.filter((f) => readerFor(f) !== undefined)) {
+  for (const id of files.filter(isDocument)) {
     const file = path.join(dir, id);
     try {
       const { size } = await stat(file);
@@ -28,6 +39,7 @@ export async function loadCorpus(dir: string, maxFileBytes: number, limits: Read
         skipped.push({ id, reason: `larger than the limit (${formatBytes(size)} > ${formatBytes(maxFileBytes)}, MAX_FILE_BYTES)` });
         continue;
       }
+      // The format's reader: text checks (empty, NUL bytes, UTF-8) for text formats, its own for the others.
       const read = await readDocument(await readFile(file), id, limits);
       if (isSkip(read)) {
         skipped.push({ id, reason: read.skip });
@@ -41,19 +53,33 @@ export async function loadCorpus(dir: string, maxFileBytes: number, limits: Read
   return { documents, skipped };
 }
 
-/** Every file under dir, as forward-slash paths relative to it, sorted for a stable order. */
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith("."))
-    .map((e) => path.relative(dir, path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(path.sep).join("/"))
-    .sort();
+/**
+ * Every regular file under dir, and every symbolic link, as forward-slash paths relative to it, sorted
+ * for a stable order. Hidden files and folders (`.git/`, `.cache/`, `.DS_Store`) are not documents and
+ * are passed over without a word, and hidden folders are not even read.
+ */
+async function listFiles(dir: string): Promise<{ files: string[]; links: string[] }> {
+  const files: string[] = [];
+  const links: string[] = [];
+  const walk = async (folder: string): Promise<void> => {
+    for (const entry of await readdir(path.join(dir, folder), { withFileTypes: true })) {
+      if (entry.name.startsWith(".")) continue;
+      const id = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) links.push(id);
+      else if (entry.isDirectory()) await walk(id);
+      else if (entry.isFile()) files.push(id);
+    }
+  };
+  await walk("");
+  return { files: files.sort(), links: links.sort() };
 }
+
+const isMetadataFile = (id: string) => id === METADATA_FILE || id.endsWith("/" + METADATA_FILE);
 
 /** All sources.json files, merged: keys are paths relative to the folder each file sits in. */
 async function readMetadata(dir: string, files: string[], skipped: SkippedFile[]) {
   const merged = new Map<string, Partial<import("../core/types.js").DocumentMeta>>();
-  for (const id of files.filter((f) => f === METADATA_FILE || f.endsWith("/" + METADATA_FILE))) {
+  for (const id of files.filter(isMetadataFile)) {
     const folder = id.includes("/") ? id.slice(0, id.lastIndexOf("/") + 1) : "";
     try {
       for (const [name, meta] of parseSourcesFile(await readFile(path.join(dir, id), "utf8"))) merged.set(folder + name, meta);
@@ -62,10 +88,4 @@ async function readMetadata(dir: string, files: string[], skipped: SkippedFile[]
     }
   }
   return merged;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

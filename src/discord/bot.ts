@@ -7,27 +7,73 @@
  * 4014 "Disallowed intents": the bot logs how to enable it and reconnects without it (ask channels then stay
  * silent; mentions, DMs and slash commands keep working).
  */
-import { Client, Events, GatewayIntentBits, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
+import { Client, Events, GatewayIntentBits, OAuth2Routes, OAuth2Scopes, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import type { BotContext, CorpusSource } from "./context.js";
 import { ERROR_NOTICE, notice } from "./format.js";
 import { handleInteraction } from "./handlers/interactions.js";
 import { handleMessage } from "./handlers/messages.js";
-import { AnswerCache, Cooldown, type AnswerCacheOptions } from "./state.js";
+import { definition as refreshDefinition } from "./commands/refresh.js";
+import { defaultGuildSettings } from "../settings.js";
+import { SafeStore, type SafeStoreOptions } from "../store/safe-store.js";
+import { GuildSettingsSource } from "./guild-settings.js";
+import { AnswerCache, ButtonLimiter, Cooldown, type AnswerCacheOptions } from "./state.js";
 
-/** What the bot needs in a channel: View Channels, Send Messages, Send Messages in Threads, Embed Links, Read Message History. */
+/**
+ * What the bot needs in a channel: View Channels, Send Messages, Send Messages in Threads, Create Public Threads
+ * (answers in threads), Embed Links, Attach Files (the /stats chart and export), Read Message History.
+ */
 export const BOT_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.SendMessages |
   PermissionFlagsBits.SendMessagesInThreads |
+  PermissionFlagsBits.CreatePublicThreads |
+  PermissionFlagsBits.AttachFiles |
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.ReadMessageHistory;
 
-/** The OAuth2 URL that adds the bot to a server with its slash commands and exactly BOT_PERMISSIONS. */
+export const INVITE_SCOPES = [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands] as const;
+
+/**
+ * The OAuth2 URL that adds the bot to a server with its slash commands and exactly BOT_PERMISSIONS, what
+ * `client.generateInvite({ scopes: INVITE_SCOPES, permissions: BOT_PERMISSIONS })` builds, but always on Discord's
+ * authorization page (OAuth2Routes): generateInvite builds on the REST base URL, which DISCORD_API_URL may
+ * point at a proxy or a test stand-in, where no one can authorise anything.
+ */
 export function inviteUrl(applicationId: string): string {
-  const params = new URLSearchParams({ client_id: applicationId, scope: "bot applications.commands", permissions: BOT_PERMISSIONS.toString() });
-  return `https://discord.com/oauth2/authorize?${params.toString().replace(/\+/g, "%20")}`;
+  const query = new URLSearchParams({ client_id: applicationId, scope: INVITE_SCOPES.join(" "), permissions: BOT_PERMISSIONS.toString() });
+  return `${OAuth2Routes.authorizationURL}?${query.toString()}`;
+}
+
+/**
+ * Warns when the registered /refresh does not match MODERATOR_ROLE_IDS (registered before it was changed) or is
+ * missing: the fix is `npm run register`. One GET at start-up; never fails the start.
+ */
+export async function checkRegisteredCommands(client: Client<true>, config: Config, log: Logger): Promise<void> {
+  try {
+    const registered = await (config.discordGuildId === undefined
+      ? client.application.commands.fetch()
+      : client.application.commands.fetch({ guildId: config.discordGuildId }));
+    const refresh = registered.find((c) => c.name === "refresh");
+    const scope = config.discordGuildId === undefined ? "global" : "guild";
+    if (refresh === undefined) {
+      log.warn({ scope }, "/refresh is not registered: run `npm run register`");
+      return;
+    }
+    const want = refreshDefinition(config).default_member_permissions ?? null;
+    const have = refresh.defaultMemberPermissions?.bitfield.toString() ?? null;
+    if (want !== have) {
+      log.warn(
+        { scope, registered: have, expected: want, moderatorRoleIds: config.moderatorRoleIds },
+        want === null
+          ? "/refresh is registered for Manage Server only, so members with a MODERATOR_ROLE_IDS role never see it: run `npm run register`"
+          : "/refresh is registered without the Manage Server requirement MODERATOR_ROLE_IDS (now empty) implies: run `npm run register`",
+      );
+    }
+  } catch (error) {
+    log.debug({ err: error }, "could not fetch the registered commands to check /refresh");
+  }
 }
 
 export function gatewayIntents(messageContent: boolean): GatewayIntentBits[] {
@@ -62,6 +108,31 @@ export interface StartBotOptions {
   answerCache?: AnswerCacheOptions;
   /** Give up when the client is not ready this long after login starts. Default 60 s. */
   readyTimeoutMs?: number;
+  /** Store tuning (flush interval, clock) for tests and the bench. */
+  store?: Partial<Omit<SafeStoreOptions, "databasePath" | "questionLogDays">>;
+  /** Button clicks per user: `max` in `windowMs`. Default 5 in 10 s. */
+  buttonLimit?: { max: number; windowMs: number };
+}
+
+/** The corpus, with each successful refresh also noted in the store. */
+function recordingRefreshes(library: CorpusSource, store: SafeStore): CorpusSource {
+  return {
+    get current() {
+      return library.current;
+    },
+    get skipped() {
+      return library.skipped;
+    },
+    get isRefreshing() {
+      return library.isRefreshing;
+    },
+    ask: (question) => library.ask(question),
+    async refresh() {
+      const report = await library.refresh();
+      store.recordCorpusChange({ documents: report.documents, added: report.added, changed: report.changed, removed: report.removed });
+      return report;
+    },
+  };
 }
 
 function clientOptions(config: Config, messageContent: boolean): ClientOptions {
@@ -78,14 +149,20 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
   const token = config.discordToken;
   if (token === undefined) throw new Error("startBot needs DISCORD_TOKEN");
   const log = logger.child({ component: "discord" });
-  const wantMessageContent = config.askChannelIds.length > 0;
+  const store = SafeStore.open({ ...options.store, databasePath: config.databasePath, questionLogDays: config.questionLogDays }, logger);
+  const guildSettings = new GuildSettingsSource(defaultGuildSettings(config), store);
+  // Ask channels (from the environment or any server's /settings) need the privileged Message Content intent.
+  const wantMessageContent = guildSettings.anyAskChannels();
   const context: BotContext = {
     config,
-    library,
+    library: recordingRefreshes(library, store),
     logger: log,
     answers: new AnswerCache(options.answerCache),
     cooldown: new Cooldown(config.cooldownSeconds),
-    state: { messageContent: wantMessageContent, refreshing: false },
+    buttons: new ButtonLimiter(options.buttonLimit?.max, options.buttonLimit?.windowMs),
+    store,
+    guildSettings,
+    state: { messageContent: wantMessageContent },
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let current: Client<true> | undefined;
@@ -175,15 +252,21 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
   };
 
   try {
-    current = await connect(wantMessageContent);
+    try {
+      current = await connect(wantMessageContent);
+    } catch (error) {
+      if (!wantMessageContent || !isDisallowedIntents(error)) throw error;
+      log.error(MESSAGE_CONTENT_HELP);
+      context.state.messageContent = false;
+      current = await connect(false);
+    }
   } catch (error) {
-    if (!wantMessageContent || !isDisallowedIntents(error)) throw error;
-    log.error(MESSAGE_CONTENT_HELP);
-    context.state.messageContent = false;
-    current = await connect(false);
+    store.close();
+    throw error;
   }
   started = true;
   announce(current);
+  void checkRegisteredCommands(current, config, log);
 
   return {
     get client(): Client<true> {
@@ -198,6 +281,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
       if (stopped) return;
       stopped = true;
       await current?.destroy();
+      store.close();
       log.info("disconnected from Discord");
     },
   };

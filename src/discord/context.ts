@@ -4,21 +4,29 @@
 import type {
   AutocompleteInteraction,
   ChatInputCommandInteraction,
+  MessageContextMenuCommandInteraction,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
+  RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from "discord.js";
 import type { Config } from "../config.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
-import type { SkippedFile } from "../core/types.js";
+import type { Answer, SkippedFile } from "../core/types.js";
 import type { Logger } from "../log.js";
-import type { AnswerCache, Cooldown } from "./state.js";
+import type { SafeStore } from "../store/safe-store.js";
+import type { GuildSettingsSource } from "./guild-settings.js";
+import type { AnswerCache, ButtonLimiter, Cooldown } from "./state.js";
 
 /** The part of `Library` (src/corpus/library.ts) the bot uses; a fake in tests. */
 export interface CorpusSource {
   /** The knowledge base answering now; replaced as a whole by refresh(). */
   readonly current: KnowledgeBase;
+  /** Answers from the knowledge base answering now (with the semantic stage when it is ready). */
+  ask(question: string): Promise<Answer>;
   /** Files skipped at the last successful load. */
   readonly skipped: readonly SkippedFile[];
-  /** Builds a new knowledge base and swaps it in; rejects on failure (the old one keeps serving). */
+  /** True while a refresh runs; refresh() then joins it instead of starting another. */
+  readonly isRefreshing: boolean;
+  /** Builds a new knowledge base and swaps it in; concurrent calls share one reload. Rejects on failure (the old one keeps serving). */
   refresh(): Promise<RefreshReport>;
 }
 
@@ -28,18 +36,33 @@ export interface BotContext {
   readonly logger: Logger;
   readonly answers: AnswerCache;
   readonly cooldown: Cooldown;
+  /** Per-user limit on button clicks. */
+  readonly buttons: ButtonLimiter;
+  /** The question log, votes and settings overrides; survives a failing database. */
+  readonly store: SafeStore;
+  /** Each server's settings in force (environment defaults + /settings overrides). */
+  readonly guildSettings: GuildSettingsSource;
   /** Mutable run-time state. */
   readonly state: {
     /** False when the bot connected without the Message Content intent: ask channels cannot work. */
     messageContent: boolean;
-    /** True while a /refresh runs, so a second one is turned away instead of racing it. */
-    refreshing: boolean;
   };
 }
+
+/** The settings a command's registration depends on (read by `npm run register` from the same config as the bot). */
+export type CommandSettings = Pick<Config, "moderatorRoleIds">;
 
 /** One slash command: its definition (registered by `npm run register`) and its behaviour. */
 export interface Command {
   readonly data: { readonly name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
+  /** The registration when it depends on settings; `data.toJSON()` otherwise. */
+  definition?(settings: CommandSettings): RESTPostAPIChatInputApplicationCommandsJSONBody;
   execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void>;
   autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
+}
+
+/** One message command (right-click a message → Apps): its definition and its behaviour. */
+export interface MessageCommand {
+  readonly data: { readonly name: string; toJSON(): RESTPostAPIContextMenuApplicationCommandsJSONBody };
+  execute(interaction: MessageContextMenuCommandInteraction, ctx: BotContext): Promise<void>;
 }

@@ -1,10 +1,12 @@
 /**
  * custom_id of the answer buttons: `lookout:<action>:<answer key>:<page>`.
- * The key names an entry of the answer cache (the question is too long to fit in 100 characters).
+ * The key is the asking interaction's or message's id: it names an entry of the answer cache and, after a
+ * restart or once the cache forgot it, the question's row in the question log (the question itself is too
+ * long to fit in 100 characters). "up", "down" and "delete" carry page 0.
  */
 import { DiscordLimits } from "./limits.js";
 
-export type ButtonAction = "more" | "context";
+export type ButtonAction = "more" | "context" | "up" | "down" | "delete";
 
 export interface ButtonId {
   action: ButtonAction;
@@ -15,7 +17,7 @@ export interface ButtonId {
 }
 
 const PREFIX = "lookout";
-const ACTIONS: readonly ButtonAction[] = ["more", "context"];
+const ACTIONS: readonly ButtonAction[] = ["more", "context", "up", "down", "delete"];
 
 export function encodeButtonId(id: ButtonId): string {
   if (!/^[\w-]{1,64}$/.test(id.key)) throw new Error(`Invalid answer key '${id.key}'`);

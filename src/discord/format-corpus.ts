@@ -5,17 +5,11 @@
 import type { APIEmbed, APIEmbedField, APIApplicationCommandOptionChoice } from "discord.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
 import type { SkippedFile, SourceDocument } from "../core/types.js";
-import { Colors, describeSource } from "./format.js";
+import { formatBytes } from "../core/describe.js";
+import { Colors, describeCitedSource } from "./format.js";
 import { DiscordLimits } from "./limits.js";
 import { fitEscaped, plainFit, safeUrl } from "./markdown.js";
 import { payload, type ReplyPayload } from "./payload.js";
-
-/** "812 B", "3.0 KB", "5.2 MB" (binary units). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -53,7 +47,7 @@ export function formatSources(kb: KnowledgeBase, skipped: readonly SkippedFile[]
   let shown = 0;
   for (const doc of docs) {
     const url = safeUrl(doc.meta.url);
-    const line = `**${shown + 1}.** ${describeSource({ documentId: doc.id, meta: doc.meta, location: { line: 1, sentence: 1, sentences: 1 } })} · ${formatBytes(doc.bytes)}${url === undefined ? "" : ` · [link](${url})`}`;
+    const line = `**${shown + 1}.** ${describeCitedSource(doc.id, doc.meta)} · ${formatBytes(doc.bytes)}${url === undefined ? "" : ` · [link](${url})`}`;
     if (length + line.length + 1 > room) break;
     lines.push(line);
     length += line.length + 1;

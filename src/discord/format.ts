@@ -4,8 +4,9 @@
  * stays within DiscordLimits by construction.
  */
 import { ButtonStyle, ComponentType, type APIEmbed } from "discord.js";
-import type { Answer, Citation, Excerpt } from "../core/types.js";
+import { describeSource, type SourceStyle } from "../core/describe.js";
 import { describePlace } from "../core/place.js";
+import type { Answer, Citation, DocumentMeta, Excerpt } from "../core/types.js";
 import { encodeButtonId } from "./custom-id.js";
 import { DiscordLimits } from "./limits.js";
 import { cutStart, escapeText, fitEscaped, fitHighlighted, fitRendered, plainFit, safeUrl } from "./markdown.js";
@@ -16,6 +17,7 @@ export const EXCERPTS_PER_PAGE = 3;
 
 export const Colors = {
   answer: 0x2b7bb9,
+  unsure: 0x8d9db6,
   declined: 0x9e9e9e,
   context: 0x5c6bc0,
   warning: 0xe0a800,
@@ -39,16 +41,18 @@ export function pageExcerpts(answer: Answer, page: number, pageSize = EXCERPTS_P
   return answer.excerpts.slice(page * pageSize, (page + 1) * pageSize);
 }
 
-/** "*Title* — outlet, date" (escaped; no link). */
-export function describeSource(citation: Citation): string {
-  const { meta } = citation;
-  const title = `*${fitEscaped(meta.title || citation.documentId, MAX_TITLE_CHARS)}*`;
-  const by = meta.outlet ?? meta.author;
-  const details = [by === undefined ? undefined : fitEscaped(by, MAX_OUTLET_CHARS), meta.date === undefined ? undefined : fitEscaped(meta.date, 40)].filter(
-    (s): s is string => s !== undefined && s !== "",
-  );
-  return details.length > 0 ? `${title} — ${details.join(", ")}` : title;
+/** Source parts escaped and cut, so one long title or outlet cannot crowd out the excerpt. */
+const DISCORD_SOURCE: SourceStyle = {
+  title: (title) => `*${fitEscaped(title, MAX_TITLE_CHARS)}*`,
+  detail: (detail, kind) => fitEscaped(detail, kind === "by" ? MAX_OUTLET_CHARS : 40),
+};
+
+/** "*Title* — outlet, date" (escaped; no link): core/describe.ts's description in Discord's style. */
+export function describeCitedSource(documentId: string, meta: DocumentMeta): string {
+  return describeSource({ ...meta, title: meta.title || documentId }, DISCORD_SOURCE);
 }
+
+const describeCitation = (citation: Citation) => describeCitedSource(citation.documentId, citation.meta);
 
 /** Where in its document a citation points: "p. 12", "Results › Costs" (escaped), "line 3". */
 function placeOf(citation: Citation): string {
@@ -58,13 +62,13 @@ function placeOf(citation: Citation): string {
 /** "*Title* — outlet · p. 12". */
 function withPlace(citation: Citation): string {
   const place = placeOf(citation);
-  return place === "" ? describeSource(citation) : `${describeSource(citation)} · ${place}`;
+  return place === "" ? describeCitation(citation) : `${describeCitation(citation)} · ${place}`;
 }
 
 /** The citation line of an excerpt: source, where in it, link when known. */
 export function citationLine(citation: Citation): string {
   const url = safeUrl(citation.meta.url);
-  const parts = [describeSource(citation), placeOf(citation)].filter((p) => p !== "");
+  const parts = [describeCitation(citation), placeOf(citation)].filter((p) => p !== "");
   if (url !== undefined) parts.push(`[link](${url})`);
   return parts.join(" · ");
 }
@@ -77,7 +81,7 @@ export function alsoInLine(citations: readonly Citation[], maxShown = MAX_ALSO_I
   const shown = extra.slice(0, maxShown).map((c) => {
     const url = safeUrl(c.meta.url);
     const where = [placeOf(c), url === undefined ? "" : `[link](${url})`].filter((p) => p !== "").join(", ");
-    return `${describeSource(c)} (${where})`;
+    return where === "" ? describeCitation(c) : `${describeCitation(c)} (${where})`;
   });
   const more = extra.length - shown.length;
   return `also in ${shown.join("; ")}${more > 0 ? ` and ${more} more` : ""}`;
@@ -114,7 +118,12 @@ export interface AnswerView {
   /** Answer-cache key for the buttons; without one the message has no buttons. */
   key?: string;
   pageSize?: number;
+  /** Show the "Remove" button (not on ephemeral answers, which their reader can dismiss). Default true. */
+  removable?: boolean;
 }
+
+/** Leads an answer the engine is not sure of: the excerpts are the closest passages, and said to be. */
+export const UNSURE_LEAD = "*I'm not sure these answer your question — the closest passages in the documents:*";
 
 /** An answered question: one embed with up to `pageSize` cited excerpts, "More results" and "Context" buttons. */
 export function formatAnswer(answer: Answer, view: AnswerView): ReplyPayload {
@@ -124,12 +133,13 @@ export function formatAnswer(answer: Answer, view: AnswerView): ReplyPayload {
   const shown = pageExcerpts(answer, page, pageSize);
   const first = page * pageSize;
   const separator = "\n\n";
-  const budget = Math.floor((DiscordLimits.embedDescription - separator.length * (shown.length - 1)) / Math.max(1, shown.length));
-  const description = shown.map((e, i) => excerptBlock(e, first + i + 1, budget)).join(separator);
+  const lead = answer.confidence === "low" ? UNSURE_LEAD + separator : "";
+  const budget = Math.floor((DiscordLimits.embedDescription - lead.length - separator.length * (shown.length - 1)) / Math.max(1, shown.length));
+  const description = lead + shown.map((e, i) => excerptBlock(e, first + i + 1, budget)).join(separator);
   const total = answer.excerpts.length;
   const range = shown.length === 1 ? `Excerpt ${first + 1}` : `Excerpts ${first + 1}–${first + shown.length}`;
   const embed: APIEmbed = {
-    color: Colors.answer,
+    color: answer.confidence === "low" ? Colors.unsure : Colors.answer,
     title: questionTitle(answer.question),
     description,
     footer: { text: `${range} of ${total} · quoted from the documents, not written by the bot · /sources lists them` },
@@ -152,10 +162,25 @@ export function formatAnswer(answer: Answer, view: AnswerView): ReplyPayload {
           label: "Context",
           custom_id: encodeButtonId({ action: "context", key: view.key, page }),
         },
+        ...feedbackButtons(view.key, view.removable ?? true),
       ],
     });
   }
   return payload({ embeds: [embed], components });
+}
+
+/** 👍, 👎 and (unless `removable` is false) "Remove": the buttons every public answer carries. */
+export function feedbackButtons(key: string, removable: boolean): ActionRow["components"] {
+  const button = (action: "up" | "down" | "delete", style: ButtonStyle.Secondary | ButtonStyle.Danger, look: { emoji?: string; label?: string }) => ({
+    type: ComponentType.Button as const,
+    style,
+    custom_id: encodeButtonId({ action, key, page: 0 }),
+    ...(look.emoji === undefined ? {} : { emoji: { name: look.emoji } }),
+    ...(look.label === undefined ? {} : { label: look.label }),
+  });
+  const buttons: ActionRow["components"] = [button("up", ButtonStyle.Secondary, { emoji: "👍" }), button("down", ButtonStyle.Secondary, { emoji: "👎" })];
+  if (removable) buttons.push(button("delete", ButtonStyle.Danger, { label: "Remove" }));
+  return buttons;
 }
 
 /** The sentences around each excerpt of a page, excerpt in bold. */
@@ -241,5 +266,8 @@ export function cooldownNotice(secondsLeft: number): ReplyPayload {
 
 export const EXPIRED_NOTICE =
   "This answer has expired (buttons work for a while after the question). Ask again with `/ask` to get fresh results.";
+
+export const RATE_LIMIT_NOTICE = (seconds: number): string =>
+  `You're pressing buttons quickly; please wait ${Math.max(1, Math.ceil(seconds))} s and try again.`;
 
 export const ERROR_NOTICE = "Sorry, something went wrong while handling that. The problem has been logged; please try again in a moment.";

@@ -3,20 +3,25 @@
  * With DISCORD_GUILD_ID set, the commands are PUT to that guild (they appear at once; good for testing);
  * otherwise globally (may take a while to show up). A PUT replaces the whole set, so removed commands vanish.
  *
+ * /refresh depends on MODERATOR_ROLE_IDS (see commands/refresh.ts `definition`): without it, Discord shows the
+ * command only to members with Manage Server; with it, to every member, and the bot checks the roles. Run the
+ * script again after changing MODERATOR_ROLE_IDS.
+ *
  * The application id is DISCORD_APPLICATION_ID when set; otherwise it is fetched with GET /applications/@me,
  * and if that fails it is read from the token (its first segment is the bot's user id in base64, which is
  * the application id for every bot application).
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { REST, Routes, type RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
+import { REST, Routes, type RESTPostAPIApplicationCommandsJSONBody } from "discord.js";
 import { ConfigError, loadConfigFromEnvironment } from "../config.js";
 import { createLogger, type Logger } from "../log.js";
-import { commands } from "./commands/index.js";
+import { allCommandDefinitions } from "./commands/index.js";
+import type { CommandSettings } from "./context.js";
 
-/** The registration body: every command's JSON, in order. */
-export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  return commands.map((c) => c.data.toJSON());
+/** The registration body for these settings: every command's JSON (slash commands, then message commands), in order. */
+export function commandDefinitions(settings: CommandSettings): RESTPostAPIApplicationCommandsJSONBody[] {
+  return allCommandDefinitions(settings);
 }
 
 /** The bot's id encoded in a token's first segment, if it decodes to a snowflake. */
@@ -32,6 +37,8 @@ export interface RegisterOptions {
   guildId?: string;
   /** REST base URL without the version (DISCORD_API_URL); Discord's when unset. */
   apiUrl?: string;
+  /** MODERATOR_ROLE_IDS: when non-empty, /refresh is registered without a default permission (the bot checks the roles). */
+  moderatorRoleIds: readonly string[];
 }
 
 export interface RegisterResult {
@@ -58,7 +65,7 @@ export async function registerCommands(options: RegisterOptions, logger?: Logger
       logger?.warn({ err: error }, "GET /applications/@me failed; using the id encoded in the token");
     }
   }
-  const body = commandDefinitions();
+  const body = commandDefinitions({ moderatorRoleIds: options.moderatorRoleIds });
   const route = options.guildId === undefined ? Routes.applicationCommands(applicationId) : Routes.applicationGuildCommands(applicationId, options.guildId);
   await rest.put(route, { body });
   const result: RegisterResult = {
@@ -68,6 +75,11 @@ export async function registerCommands(options: RegisterOptions, logger?: Logger
     commands: body.map((c) => c.name),
   };
   logger?.info({ ...result, guild: options.guildId }, `registered ${body.length} commands (${result.scope})`);
+  logger?.info(
+    options.moderatorRoleIds.length > 0
+      ? "/refresh is visible to every member (MODERATOR_ROLE_IDS is set); the bot lets in Manage Server and those roles and refuses the rest privately"
+      : "/refresh is visible only to members with Manage Server (MODERATOR_ROLE_IDS is not set)",
+  );
   return result;
 }
 
@@ -96,6 +108,7 @@ async function main(): Promise<void> {
         ...(config.discordApplicationId === undefined ? {} : { applicationId: config.discordApplicationId }),
         ...(config.discordGuildId === undefined ? {} : { guildId: config.discordGuildId }),
         ...(config.discordApiUrl === undefined ? {} : { apiUrl: config.discordApiUrl }),
+        moderatorRoleIds: config.moderatorRoleIds,
       },
       logger,
     );

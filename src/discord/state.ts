@@ -71,7 +71,6 @@ export class Cooldown {
 
   /** Seconds the user still has to wait (0: may ask now). */
   remaining(userId: string): number {
-    if (this.seconds <= 0) return 0;
     const entry = this.until.get(userId);
     if (entry === undefined) return 0;
     const left = entry.until - this.now();
@@ -82,14 +81,14 @@ export class Cooldown {
     return left / 1000;
   }
 
-  /** Starts the user's cooldown (call when a question was answered or declined for want of an answer). */
-  start(userId: string): void {
-    if (this.seconds <= 0) return;
+  /** Starts the user's cooldown of `seconds` (a server's setting; default the constructor's) (call when a question was answered or declined for want of an answer). */
+  start(userId: string, seconds = this.seconds): void {
+    if (seconds <= 0) return;
     const now = this.now();
     if (this.until.size >= 10_000) {
       for (const [id, entry] of this.until) if (entry.until <= now) this.until.delete(id);
     }
-    this.until.set(userId, { until: now + this.seconds * 1000, notified: false });
+    this.until.set(userId, { until: now + seconds * 1000, notified: false });
   }
 
   /**
@@ -101,5 +100,36 @@ export class Cooldown {
     if (entry === undefined || entry.notified) return false;
     entry.notified = true;
     return true;
+  }
+}
+
+/**
+ * Per-user limit on button clicks: at most `max` in any `windowMs` (default 5 in 10 s), over all buttons.
+ * Bounded like Cooldown: entries of users who stopped clicking are dropped.
+ */
+export class ButtonLimiter {
+  private readonly clicks = new Map<string, number[]>();
+
+  constructor(
+    readonly max = 5,
+    readonly windowMs = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts a click; returns 0 when it is allowed, else the seconds until the next one is. */
+  take(userId: string): number {
+    const now = this.now();
+    const since = now - this.windowMs;
+    if (this.clicks.size >= 10_000) {
+      for (const [id, times] of this.clicks) if ((times.at(-1) ?? 0) <= since) this.clicks.delete(id);
+    }
+    const times = (this.clicks.get(userId) ?? []).filter((t) => t > since);
+    if (times.length >= this.max) {
+      this.clicks.set(userId, times);
+      return ((times[0] ?? now) + this.windowMs - now) / 1000;
+    }
+    times.push(now);
+    this.clicks.set(userId, times);
+    return 0;
   }
 }

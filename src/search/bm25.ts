@@ -240,6 +240,11 @@ export class SentenceIndex {
     return Math.log(1 + (this.sentenceCount - df + 0.5) / (df + 0.5));
   }
 
+  /** The term ids of a sentence, in order, with repeats (a view into the index: no copy). */
+  sentenceTermIds(sentence: number): Int32Array {
+    return this.sentTerms.subarray(this.sentStart[sentence]!, this.sentStart[sentence + 1]!);
+  }
+
   /** The terms of a sentence, in order, with repeats (the index keeps them as ids, so sentences need not). */
   sentenceTerms(sentence: number): string[] {
     const terms: string[] = [];

@@ -5,7 +5,8 @@ import { textDocument } from "../../src/corpus/formats/text.js";
 import { buildKnowledgeBase, type SentenceKnowledgeBase } from "../../src/core/knowledge-base.js";
 import type { Answer } from "../../src/core/types.js";
 
-const QA_DIR = new URL("../../../shared/qa/", import.meta.url);
+// Copies of ../shared/qa, kept identical by `npm run check:copies`.
+const QA_DIR = new URL("../../bench/data/", import.meta.url);
 const readJsonl = <T>(name: string): T[] =>
   readFileSync(new URL(name, QA_DIR), "utf8").trim().split("\n").map((line) => JSON.parse(line) as T);
 
@@ -15,30 +16,59 @@ beforeAll(async () => {
   kb = library.current as SentenceKnowledgeBase;
 });
 
+/** As bench/data/README.md defines a hit: case-insensitive, curly quotes straightened, whitespace collapsed. */
+const normal = (s: string) => s.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, " ");
 const rankOf = (answer: Answer, gold: string[]) =>
-  answer.excerpts.findIndex((e) => gold.some((g) => e.text.toLowerCase().includes(g.toLowerCase())));
+  answer.excerpts.findIndex((e) => gold.some((g) => normal(e.text).includes(normal(g))));
 
 describe("the shipped question sets", () => {
-  it("answers every answerable seed question, with a correct excerpt first for most and in the top 3 for nearly all", () => {
-    const questions = readJsonl<{ q: string; gold: string[] }>("seed-qa-open.jsonl");
+  // Minimum figures, measured on the corpus as shipped (README "Quality"); ranking work may raise them.
+  it.each([
+    // Measured: Hit@1 0.733, Hit@3 0.933 (the issue's targets are 0.90 and 1.00).
+    { file: "seed-qa-open.jsonl", hit1: 0.73, hit3: 0.93 },
+    // Measured: Hit@1 0.704 (19/27), Hit@3 0.815 (22/27).
+    { file: "seed-qa-more.jsonl", hit1: 0.7, hit3: 0.81 },
+  ])("answers every question of $file, with a correct excerpt first for most and in the top 3 for nearly all", ({ file, hit1, hit3 }) => {
+    const questions = readJsonl<{ q: string; gold: string[] }>(file);
     const ranks = questions.map(({ q, gold }) => {
       const answer = kb.ask(q);
       expect(answer.answered, q).toBe(true);
       return rankOf(answer, gold);
     });
     const hitAt = (k: number) => ranks.filter((r) => r >= 0 && r < k).length / ranks.length;
-    // Measured: Hit@1 0.733, Hit@3 0.933 (the issue's targets are 0.90 and 1.00; see README "Quality").
-    expect(hitAt(1)).toBeGreaterThanOrEqual(0.73);
-    expect(hitAt(3)).toBeGreaterThanOrEqual(0.93);
+    expect(hitAt(1)).toBeGreaterThanOrEqual(hit1);
+    expect(hitAt(3)).toBeGreaterThanOrEqual(hit3);
   });
 
+  const noAnswer = [...readJsonl<{ q: string; near?: boolean }>("seed-noanswer-open.jsonl"), ...readJsonl<{ q: string; near?: boolean }>("seed-noanswer-more.jsonl")];
+
   it("declines every off-corpus seed question", () => {
-    for (const { q } of readJsonl<{ q: string }>("seed-noanswer-open.jsonl")) {
+    const far = noAnswer.filter((n) => !n.near);
+    expect(far.length).toBe(12);
+    for (const { q } of far) {
       const answer = kb.ask(q);
       expect(answer.answered, q).toBe(false);
       expect(answer.reason).toBe("no-match");
       expect(answer.excerpts).toEqual([]);
     }
+  });
+
+  it("declines near-domain seed questions (the corpus's subjects, a fact it does not hold) or marks them as not sure", () => {
+    const near = noAnswer.filter((n) => n.near);
+    expect(near.length).toBe(8);
+    // Measured (BM25 alone): 3 declined (Webex's owner, Pistorius's birth date, installing Webex), 2 not sure
+    // (who makes Taurus, what one costs), 3 answered with confidence (all their names match).
+    const outcomes = near.map(({ q }) => kb.ask(q)).map((a) => (a.answered ? a.confidence : "declined"));
+    expect(outcomes.filter((o) => o === "declined").length).toBeGreaterThanOrEqual(3);
+    expect(outcomes.filter((o) => o !== "high").length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("answers the answerable seed questions confidently, with few in the not-sure band", () => {
+    const answerable = [...readJsonl<{ q: string }>("seed-qa-open.jsonl"), ...readJsonl<{ q: string }>("seed-qa-more.jsonl")];
+    const answers = answerable.map(({ q }) => kb.ask(q));
+    expect(answers.filter((a) => !a.answered).map((a) => a.question)).toEqual([]);
+    // Measured: 6 of 42 not sure (the issue's target is at most 3).
+    expect(answers.filter((a) => a.confidence === "low").length).toBeLessThanOrEqual(6);
   });
 });
 
@@ -93,12 +123,28 @@ describe("page furniture never comes back as an answer", () => {
     /saturday november 30/i,
     /thought-provoking conversations/i,
   ];
+  it("is in the shipped files (so the checks below can fail)", () => {
+    for (const pattern of furniture) expect(kb.documents.some((d) => pattern.test(d.text)), String(pattern)).toBe(true);
+  });
   it("is not among the answerable sentences", () => {
     for (const s of kb.sentences) for (const pattern of furniture) expect(s.text).not.toMatch(pattern);
   });
   it("is not returned for questions aimed at it", () => {
-    for (const q of ["How can I support the Independent with a donation?", "Where can I post a comment?", "Who took the photo of Pistorius?", "What date is on the page?"]) {
-      for (const e of kb.ask(q).excerpts) for (const pattern of furniture) expect(e.text, q).not.toMatch(pattern);
+    const questions = [
+      "How can I support the Independent with a donation?",
+      "Where can I post a comment?",
+      "Who took the photo of Pistorius?",
+      "What date is on the page?",
+      "Can I comment on the article?",
+      "Is there a commenting forum?",
+    ];
+    // Declining is fine (nothing is returned); the answered ones must answer from the articles' own text.
+    const answers = questions.map((q) => kb.ask(q)).filter((a) => a.answered);
+    // Measured: 4 of the 6 are answered, with article sentences about comments and who took part.
+    expect(answers.length).toBeGreaterThanOrEqual(4);
+    for (const answer of answers) {
+      expect(answer.excerpts.length, answer.question).toBeGreaterThan(0);
+      for (const e of answer.excerpts) for (const pattern of furniture) expect(e.text, answer.question).not.toMatch(pattern);
     }
   });
   it("keeps the article's own attribution line", () => {

@@ -1,24 +1,10 @@
-import { mkdtemp, mkdir, writeFile, symlink, readFile, rm, cp } from "node:fs/promises";
-import { readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFile, symlink, readFile, rm, cp } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadCorpus } from "../../src/corpus/load.js";
 import { Library } from "../../src/corpus/library.js";
+import { tempCorpus } from "../temp-folder.js";
 
-const temps: string[] = [];
-async function tempCorpus(files: Record<string, string | Buffer>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "lookout-corpus-"));
-  temps.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), content);
-  }
-  return dir;
-}
-afterEach(async () => {
-  for (const dir of temps.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
 const ARTICLE = "The ferry to the island leaves at nine every morning.\nTickets are sold at the harbour office.\n";
 
@@ -73,13 +59,14 @@ describe("loading a corpus folder", () => {
     expect(skipped[0]!.reason).toMatch(/metadata not used/);
   });
 
-  it("ships the three articles of shared/corpus byte for byte", async () => {
-    const shared = new URL("../../../shared/corpus/", import.meta.url);
-    const files = readdirSync(shared).filter((f) => f.endsWith(".txt"));
-    expect(files).toHaveLength(3);
-    for (const f of files) {
-      expect(await readFile(new URL(`../../corpus/${f}`, import.meta.url))).toEqual(await readFile(new URL(f, shared)));
-    }
+  // That these are byte for byte the articles of ../shared/corpus is checked by `npm run check:copies`.
+  it("loads the shipped articles, none skipped, each cited with its sources.json metadata", async () => {
+    const dir = new URL("../../corpus/", import.meta.url).pathname;
+    const sources = JSON.parse(await readFile(path.join(dir, "sources.json"), "utf8")) as Record<string, { title: string }>;
+    const { documents, skipped } = await loadCorpus(dir, 5_000_000);
+    expect(skipped).toEqual([]);
+    expect(documents.map((d) => d.id).sort()).toEqual(Object.keys(sources).sort());
+    for (const d of documents) expect(d.meta).toEqual(sources[d.id]);
   });
 });
 
@@ -103,6 +90,21 @@ describe("refreshing the library", () => {
     // museum.txt brings 1 sentence, ferry.txt 1 more; old.txt takes 1 away.
     expect(report).toMatchObject({ sentencesAdded: 2, sentencesRemoved: 1 });
     expect(library.current.ask("Where is the lighthouse museum?").excerpts[0]?.text).toMatch(/north cliff/);
+  });
+
+  it("reports a document whose metadata changed (same text) as changed, and cites the new title", async () => {
+    const dir = await tempCorpus({ "ferry.txt": ARTICLE, "sources.json": JSON.stringify({ "ferry.txt": { title: "Ferry times" } }) });
+    const library = await Library.open({ corpusDir: dir, maxFileBytes: 1_000_000, maxQuestionChars: 500 });
+    await writeFile(path.join(dir, "sources.json"), JSON.stringify({ "ferry.txt": { title: "Island ferry timetable", outlet: "Island News" } }));
+    const report = await library.refresh();
+    expect(report).toMatchObject({ added: [], changed: ["ferry.txt"], removed: [], sentencesAdded: 0, sentencesRemoved: 0 });
+    expect(library.current.ask("When does the ferry leave?").excerpts[0]?.citations[0]?.meta).toEqual({ title: "Island ferry timetable", outlet: "Island News" });
+  });
+
+  it("reports nothing changed when nothing did", async () => {
+    const dir = await tempCorpus({ "ferry.txt": ARTICLE, "sources.json": JSON.stringify({ "ferry.txt": { title: "Ferry times" } }) });
+    const library = await Library.open({ corpusDir: dir, maxFileBytes: 1_000_000, maxQuestionChars: 500 });
+    expect(await library.refresh()).toMatchObject({ added: [], changed: [], removed: [], skipped: [], sentencesAdded: 0, sentencesRemoved: 0 });
   });
 
   it("keeps the old index serving when a refresh fails", async () => {

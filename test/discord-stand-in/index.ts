@@ -25,6 +25,7 @@ import type {
   APIChatInputApplicationCommandInteraction,
   APIInteraction,
   APIMessage,
+  APIMessageApplicationCommandInteraction,
   APIMessageComponentButtonInteraction,
   APIUser,
   ApplicationCommandOptionType,
@@ -49,6 +50,8 @@ import {
   defaultFixtureIds,
   type SlashOptionsInput,
 } from './payloads.js';
+import { buildMessageCommand } from './context-menu.js';
+import { withResolved } from './resolved.js';
 import { RestStandIn, type CannedResponse, type RecordedRequest, type RequestPredicate } from './rest.js';
 import { StandInState, type ActorOptions } from './state.js';
 
@@ -56,7 +59,15 @@ export type { ActorOptions } from './state.js';
 export type { CannedResponse, RecordedFile, RecordedRequest, RequestPredicate } from './rest.js';
 export type { GatewayStats, ReceivedFrame, SentDispatch, StandInEvents } from './gateway.js';
 export type { SimpleOptionValue, SlashOptionsInput } from './payloads.js';
-export { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, MODERATOR_PERMISSIONS, snowflake } from './payloads.js';
+export { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, HELPER_PERMISSIONS, MODERATOR_PERMISSIONS, snowflake } from './payloads.js';
+
+/** What `sendInteraction` throws for a command Discord would neither show to this user nor deliver. */
+export class CommandNotDeliveredError extends Error {
+  constructor(readonly reason: string) {
+    super(`stand-in: not delivered: ${reason}`);
+    this.name = 'CommandNotDeliveredError';
+  }
+}
 
 export interface DiscordStandInOptions {
   /** Bot token to accept. Default: a random token-shaped string (see `standIn.token`). */
@@ -116,6 +127,8 @@ export class DiscordStandIn {
   readonly everyoneRoleId: string;
   /** Role with Manage Guild (0x20): put it in `roles` to act as a moderator. */
   readonly moderatorRoleId: string;
+  /** Role with Manage Messages but not Manage Guild. */
+  readonly helperRoleId: string;
   readonly botRoleId: string;
   /** Guild owner (not the default user, so the default user has no implicit permissions). */
   readonly ownerId: string;
@@ -152,6 +165,7 @@ export class DiscordStandIn {
     this.channelIds = ids.channelIds;
     this.everyoneRoleId = ids.everyoneRoleId;
     this.moderatorRoleId = ids.moderatorRoleId;
+    this.helperRoleId = ids.helperRoleId;
     this.botRoleId = ids.botRoleId;
     this.ownerId = ids.ownerId;
     this.defaultUserId = ids.defaultUserId;
@@ -166,6 +180,7 @@ export class DiscordStandIn {
       interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
       onRequest: (request) => this.events.emit('request', request),
       log,
+      dispatch: (event, data, intent) => void this.gateway.dispatch(event, data, intent),
     });
     this.gateway = new GatewayStandIn(this.state, {
       token: this.token,
@@ -300,7 +315,7 @@ export class DiscordStandIn {
 
   /** A CHAT_INPUT command interaction. Options: `{ question: 'x', count: 3, public: true }` or raw API options. */
   slashCommand(name: string, options?: SlashOptionsInput, actor: ActorOptions = {}): APIChatInputApplicationCommandInteraction {
-    return buildSlashCommand(this.state.context(actor), this.state.commandRef(name), options);
+    return withResolved(buildSlashCommand(this.state.context(actor), this.state.commandRef(name), options), this.state);
   }
 
   /** An autocomplete interaction with `focusedOption` being typed as `value`. */
@@ -332,11 +347,29 @@ export class DiscordStandIn {
     return buildButton(ctx, customId, message);
   }
 
+  /**
+   * A message context-menu command ("Apps → <name>" on a message): type APPLICATION_COMMAND with
+   * data.type MESSAGE (3), target_id and the message in resolved.messages, in the message's channel.
+   */
+  messageCommand(name: string, messageId: string, actor: ActorOptions = {}): APIMessageApplicationCommandInteraction {
+    const message = this.state.messages.get(messageId);
+    if (!message) throw new Error(`stand-in: unknown message ${messageId}`);
+    const ctx = this.state.context({ ...actor, channelId: actor.channelId ?? message.channel_id });
+    return buildMessageCommand(ctx, this.state.commandRef(name), message);
+  }
+
   // -------------------------------------------------------------------------
   // Injecting gateway events
 
-  /** Dispatch INTERACTION_CREATE. The stand-in remembers the interaction so its callback/webhook routes work. */
+  /**
+   * Dispatch INTERACTION_CREATE. The stand-in remembers the interaction so its callback/webhook routes work.
+   * Throws `CommandNotDeliveredError` (and dispatches nothing) when Discord would not let this user run a
+   * registered command here: its `default_member_permissions` exceed the member's permissions, or its
+   * `contexts` exclude this place (see `StandInState.undeliverableReason`).
+   */
   sendInteraction<T extends APIInteraction>(payload: T): SentDispatch<T> {
+    const reason = this.state.undeliverableReason(payload);
+    if (reason !== undefined) throw new CommandNotDeliveredError(reason);
     let sent: SentDispatch<T> | undefined;
     this.state.rememberInteraction(payload, () => sent?.sentAt ?? null);
     sent = this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, payload);

@@ -46,6 +46,7 @@ import type {
   APIMessageComponentButtonInteraction,
   APIRole,
   APITextChannel,
+  APIThreadChannel,
   APIUser,
   GatewayGuildCreateDispatchData,
   GatewayMessageCreateDispatchData,
@@ -97,6 +98,8 @@ export interface FixtureIds {
   /** The @everyone role's id is the guild id, as on Discord. */
   everyoneRoleId: string;
   moderatorRoleId: string;
+  /** Role with Manage Messages but not Manage Guild: a permission other than the one /refresh asks for. */
+  helperRoleId: string;
   /** The managed role Discord creates for the bot when it joins. */
   botRoleId: string;
   ownerId: string;
@@ -116,6 +119,7 @@ export function defaultFixtureIds(channelCount = 1): FixtureIds {
     everyoneRoleId: guildId,
     moderatorRoleId: fixedSnowflake(300),
     botRoleId: fixedSnowflake(301),
+    helperRoleId: fixedSnowflake(302),
     ownerId: fixedSnowflake(400),
     defaultUserId: fixedSnowflake(500),
   };
@@ -160,10 +164,13 @@ export const EVERYONE_PERMISSIONS =
 
 export const MODERATOR_PERMISSIONS = EVERYONE_PERMISSIONS | P.ManageGuild | P.ManageMessages | P.KickMembers;
 
+/** The Helper role: Manage Messages, deliberately no Manage Guild. */
+export const HELPER_PERMISSIONS = EVERYONE_PERMISSIONS | P.ManageMessages;
+
 export const BOT_ROLE_PERMISSIONS =
   EVERYONE_PERMISSIONS | P.ManageMessages | P.SendMessagesInThreads | P.CreatePublicThreads | P.ReadMessageHistory;
 
-const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((acc, bit) => acc | bit, 0n);
+export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((acc, bit) => acc | bit, 0n);
 
 /** Guild-level permissions of a member = OR of @everyone and their roles (Administrator => all). */
 export function computePermissions(roles: readonly APIRole[], memberRoleIds: readonly string[], everyoneRoleId: string): bigint {
@@ -223,6 +230,7 @@ export function buildRoles(f: Fixture): APIRole[] {
       managed: true,
       tags: { bot_id: f.ids.botUserId },
     }),
+    role(f.ids.helperRoleId, 'Helper', 3, HELPER_PERMISSIONS),
   ];
 }
 
@@ -441,7 +449,7 @@ export interface InteractionContext {
   /** Guild member (with computed `permissions`), or undefined for DMs. */
   member?: APIInteractionGuildMember;
   guildId?: string;
-  channel: APITextChannel | APIDMChannel;
+  channel: APITextChannel | APIDMChannel | APIThreadChannel;
   appPermissions: bigint;
   applicationId: string;
   locale?: Locale;

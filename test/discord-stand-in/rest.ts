@@ -8,10 +8,21 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionResponseType, InteractionType, MessageFlags, MessageType } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  MessageType,
+  PermissionFlagsBits,
+} from 'discord.js';
 import type { APIApplicationCommand, APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord-api-types/v10';
 import { buildGuild, snowflake } from './payloads.js';
 import type { InteractionRecord, StandInState } from './state.js';
+import { threadRoutes, type Dispatch } from './threads.js';
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -72,22 +83,24 @@ export interface RestOptions {
   interactionDeadlineMs: number;
   onRequest: (request: RecordedRequest) => void;
   log: (line: string) => void;
+  /** Sends a gateway dispatch (THREAD_CREATE after a thread is started). */
+  dispatch?: Dispatch;
 }
 
 // ---------------------------------------------------------------------------
 // Routing plumbing
 
-interface Reply {
+export interface Reply {
   status: number;
   body?: unknown;
 }
 
-interface RouteContext {
+export interface RouteContext {
   req: RecordedRequest;
   params: Record<string, string>;
 }
 
-interface Route {
+export interface Route {
   method: string;
   pattern: string;
   /** false for routes discord.js calls with `auth: false` (interaction callbacks, interaction webhooks). */
@@ -99,7 +112,7 @@ const noContent: Reply = { status: 204 };
 const ok = (body: unknown): Reply => ({ status: 200, body });
 
 /** Discord's error body: `{ code, message, errors? }`. */
-function discordError(status: number, code: number, message: string, errors?: unknown): Reply {
+export function discordError(status: number, code: number, message: string, errors?: unknown): Reply {
   return { status, body: errors ? { code, message, errors } : { code, message } };
 }
 
@@ -131,7 +144,7 @@ class FormErrors {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -233,7 +246,9 @@ function validateCommand(errors: FormErrors, prefix: (string | number)[], body: 
   const type = Number(body.type ?? ApplicationCommandType.ChatInput);
   const name = String(body.name ?? '');
   const chatInput = type === ApplicationCommandType.ChatInput;
-  if (!COMMAND_NAME.test(name) || (chatInput && name !== name.toLowerCase())) {
+  // USER and MESSAGE (context menu) command names may have capitals and spaces: 1-32 characters.
+  const validName = chatInput ? COMMAND_NAME.test(name) && name === name.toLowerCase() : name.length >= 1 && name.length <= 32;
+  if (!validName) {
     errors.add([...prefix, 'name'], 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
   }
   if (chatInput) {
@@ -431,9 +446,20 @@ export class RestStandIn {
       r('DELETE', '/channels/:channelId/messages/:messageId', ({ params }) => {
         const message = s.messages.get(params.messageId!);
         if (!message || message.channel_id !== params.channelId) return unknownMessage();
+        // Deleting another user's message needs Manage Messages.
+        const botPermissions = s.permissionsOf(s.members.get(s.botUser.id)!);
+        if (message.author.id !== s.botUser.id && !(botPermissions & PermissionFlagsBits.ManageMessages)) return discordError(403, 50013, 'Missing Permissions');
         s.messages.delete(message.id);
+        // Discord tells the bot too (GuildMessages or DirectMessages intent).
+        const inGuild = s.isGuildChannel(message.channel_id);
+        this.options.dispatch?.(
+          GatewayDispatchEvents.MessageDelete,
+          { id: message.id, channel_id: message.channel_id, ...(inGuild ? { guild_id: s.ids.guildId } : {}) },
+          inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages,
+        );
         return noContent;
       }),
+      ...threadRoutes(s, (event, data, intent) => this.options.dispatch?.(event, data, intent)),
       r('POST', '/channels/:channelId/typing', ({ params }) => (s.channel(params.channelId!) ? noContent : unknownChannel())),
       r('PUT', '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', ({ params }) => (s.messages.has(params.messageId!) ? noContent : unknownMessage())),
       r('DELETE', '/channels/:channelId/messages/:messageId/reactions/:emoji/@me', () => noContent),

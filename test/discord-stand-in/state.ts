@@ -4,7 +4,7 @@
  * button clicks can refer to real message objects), interactions and their
  * acknowledgement status, and registered application commands.
  */
-import { ChannelType, PermissionFlagsBits } from 'discord.js';
+import { ChannelType, InteractionContextType, InteractionType, PermissionFlagsBits } from 'discord.js';
 import type {
   APIApplicationCommand,
   APIDMChannel,
@@ -14,10 +14,12 @@ import type {
   APIMessage,
   APIRole,
   APITextChannel,
+  APIThreadChannel,
   APIUser,
   Locale,
 } from 'discord-api-types/v10';
 import {
+  ALL_PERMISSIONS,
   buildBotUser,
   buildDMChannel,
   buildMember,
@@ -71,6 +73,8 @@ export class StandInState {
   readonly members = new Map<string, APIGuildMember>();
   /** DM channels by recipient user id. */
   readonly dmChannels = new Map<string, APIDMChannel>();
+  /** Threads started through REST (threads.ts), by id. */
+  readonly threads = new Map<string, APIThreadChannel>();
   readonly messages = new Map<string, APIMessage>();
   readonly interactions = new Map<string, InteractionRecord>();
   readonly globalCommands: APIApplicationCommand[] = [];
@@ -108,7 +112,9 @@ export class StandInState {
     return member;
   }
 
+  /** Guild-level permissions: @everyone and the member's roles; Administrator and the guild owner have all. */
   permissionsOf(member: APIGuildMember): bigint {
+    if (member.user.id === this.ids.ownerId) return ALL_PERMISSIONS;
     return computePermissions(this.roles, member.roles, this.ids.everyoneRoleId);
   }
 
@@ -121,12 +127,12 @@ export class StandInState {
     return channel;
   }
 
-  channel(id: string): APITextChannel | APIDMChannel | undefined {
-    return this.channels.find((c) => c.id === id) ?? [...this.dmChannels.values()].find((c) => c.id === id);
+  channel(id: string): APITextChannel | APIDMChannel | APIThreadChannel | undefined {
+    return this.channels.find((c) => c.id === id) ?? this.threads.get(id) ?? [...this.dmChannels.values()].find((c) => c.id === id);
   }
 
   isGuildChannel(id: string): boolean {
-    return this.channels.some((c) => c.id === id);
+    return this.channels.some((c) => c.id === id) || this.threads.has(id);
   }
 
   /** Resolve actor options into the context an interaction or message happens in. */
@@ -146,7 +152,8 @@ export class StandInState {
         locale: opts.locale,
       };
     }
-    const channel = this.channels.find((c) => c.id === (opts.channelId ?? this.ids.channelId))!;
+    const channelId = opts.channelId ?? this.ids.channelId;
+    const channel = this.channels.find((c) => c.id === channelId) ?? this.threads.get(channelId)!;
     const member = this.member(userId, opts.roles, opts.username);
     const permissions = opts.memberPermissions !== undefined ? BigInt(opts.memberPermissions) : this.permissionsOf(member);
     const interactionMember: APIInteractionGuildMember = { ...member, user, permissions: permissions.toString() };
@@ -170,6 +177,47 @@ export class StandInState {
     let id = this.adHocCommandIds.get(name);
     if (!id) this.adHocCommandIds.set(name, (id = snowflake()));
     return { id, name };
+  }
+
+  /** The registered command an interaction invokes (guild commands of its guild, then global ones), if any. */
+  registeredCommand(commandId: string, guildId: string | undefined): APIApplicationCommand | undefined {
+    const inGuild = guildId === undefined ? undefined : this.guildCommands.get(guildId)?.find((c) => c.id === commandId);
+    return inGuild ?? this.globalCommands.find((c) => c.id === commandId);
+  }
+
+  /**
+   * Why Discord would not deliver this application command (or autocomplete) interaction, or undefined when
+   * it would. Like Discord, for a registered command:
+   * - a guild command exists only in its guild, and `contexts` limits where a command is offered (Guild, BotDM);
+   * - in a guild, `default_member_permissions` hides the command from members lacking any of its bits
+   *   (checked against the member's permissions as the interaction carries them: @everyone + roles,
+   *   Administrator and the owner have all); "0" leaves it to administrators. It does not apply in DMs.
+   * Commands that were never registered (ad-hoc ids) are delivered as they are, so tests can skip registration.
+   * Not modelled: per-guild command permission overwrites (Server Settings → Integrations).
+   */
+  undeliverableReason(payload: APIInteraction): string | undefined {
+    if (payload.type !== InteractionType.ApplicationCommand && payload.type !== InteractionType.ApplicationCommandAutocomplete) return undefined;
+    const guildId = payload.guild_id;
+    const command = this.registeredCommand(payload.data.id, guildId);
+    if (command === undefined) {
+      const elsewhere = [...this.guildCommands.values()].flat().some((c) => c.id === payload.data.id);
+      return elsewhere ? `/${payload.data.name} is a guild command of another guild (or the interaction is not in a guild)` : undefined;
+    }
+    const context = guildId === undefined ? InteractionContextType.BotDM : InteractionContextType.Guild;
+    if (command.contexts != null && !command.contexts.includes(context)) {
+      return `/${command.name} is not offered in ${guildId === undefined ? 'DMs' : 'servers'} (contexts ${JSON.stringify(command.contexts)})`;
+    }
+    if (guildId === undefined || command.default_member_permissions == null) return undefined;
+    const required = BigInt(command.default_member_permissions);
+    const has = BigInt(payload.member?.permissions ?? '0');
+    if ((has & PermissionFlagsBits.Administrator) !== 0n) return undefined;
+    if (required === 0n) return `/${command.name} has default_member_permissions "0": only administrators see it`;
+    const missing = required & ~has;
+    if (missing === 0n) return undefined;
+    const names = Object.entries(PermissionFlagsBits)
+      .filter(([, bit]) => (missing & bit) !== 0n)
+      .map(([name]) => name);
+    return `/${command.name} needs ${names.join(', ')} (default_member_permissions ${command.default_member_permissions}); the member lacks it, so Discord does not show them the command`;
   }
 
   rememberInteraction(payload: APIInteraction, sentAt: () => number | null): void {

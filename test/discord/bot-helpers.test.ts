@@ -8,7 +8,8 @@ import { createLogger } from "../../src/log.js";
 describe("invite URL and intents", () => {
   it("asks for bot + applications.commands and only the permissions the bot needs", () => {
     const url = new URL(inviteUrl("123456789012345678"));
-    expect(url.origin + url.pathname).toBe("https://discord.com/oauth2/authorize");
+    expect(url.origin).toBe("https://discord.com");
+    expect(url.pathname).toMatch(/^(\/api(\/v\d+)?)?\/oauth2\/authorize$/);
     expect(url.searchParams.get("client_id")).toBe("123456789012345678");
     expect(url.searchParams.get("scope")).toBe("bot applications.commands");
     const permissions = BigInt(url.searchParams.get("permissions") ?? "0");
@@ -16,6 +17,8 @@ describe("invite URL and intents", () => {
       PermissionFlagsBits.ViewChannel |
         PermissionFlagsBits.SendMessages |
         PermissionFlagsBits.SendMessagesInThreads |
+        PermissionFlagsBits.CreatePublicThreads |
+        PermissionFlagsBits.AttachFiles |
         PermissionFlagsBits.EmbedLinks |
         PermissionFlagsBits.ReadMessageHistory,
     );

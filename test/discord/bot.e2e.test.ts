@@ -3,19 +3,30 @@
  * answering from the real engine over the shipped corpus. Assertions are on what users would see:
  * the REST bodies the bot sent (embeds, buttons, flags, allowed_mentions).
  */
+import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GatewayIntentBits, InteractionResponseType, MessageFlags } from "discord.js";
+import { GatewayIntentBits, InteractionResponseType, MessageFlags, PermissionFlagsBits } from "discord.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type Config } from "../../src/config.js";
 import { Library } from "../../src/corpus/library.js";
-import { startBot, type BotHandle } from "../../src/discord/bot.js";
+import { BOT_PERMISSIONS, INVITE_SCOPES, inviteUrl, startBot, type BotHandle } from "../../src/discord/bot.js";
 import type { CorpusSource } from "../../src/discord/context.js";
 import { decodeButtonId } from "../../src/discord/custom-id.js";
 import { limitViolations } from "../../src/discord/payload.js";
+import { commandsByName } from "../../src/discord/commands/index.js";
+import { commandDefinitions, registerCommands } from "../../src/discord/register.js";
 import { createLogger } from "../../src/log.js";
-import { startDiscordStandIn, type ActorOptions, type DiscordStandIn, type DiscordStandInOptions, type RecordedRequest } from "../discord-stand-in/index.js";
+import {
+  CommandNotDeliveredError,
+  EVERYONE_PERMISSIONS,
+  startDiscordStandIn,
+  type ActorOptions,
+  type DiscordStandIn,
+  type DiscordStandInOptions,
+  type RecordedRequest,
+} from "../discord-stand-in/index.js";
 
 const CORPUS = join(import.meta.dirname, "../../corpus");
 const TITLES = JSON.parse(readFileSync(join(CORPUS, "sources.json"), "utf8")) as Record<string, { title: string }>;
@@ -61,6 +72,8 @@ async function setup(
     standIn?: DiscordStandInOptions;
     library?: CorpusSource;
     logLevel?: Config["logLevel"];
+    /** What `npm run register` ran with (default: the bot's MODERATOR_ROLE_IDS); false: not registered. */
+    register?: { moderatorRoleIds: readonly string[] } | false;
   } = {},
 ): Promise<{ standIn: DiscordStandIn; bot: BotHandle }> {
   standIn = await startDiscordStandIn(options.standIn);
@@ -68,9 +81,22 @@ async function setup(
     ...loadConfig({}),
     discordToken: standIn.token,
     discordApiUrl: standIn.apiUrl,
+    discordApplicationId: standIn.applicationId,
+    discordGuildId: standIn.guildId,
     cooldownSeconds: 0,
+    databasePath: ":memory:",
     ...(typeof options.config === "function" ? options.config(standIn) : options.config),
   };
+  // What `npm run register` does with this config, so the stand-in offers each command as Discord would.
+  if (options.register !== false) {
+    await registerCommands({
+      token: standIn.token,
+      apiUrl: standIn.apiUrl,
+      applicationId: standIn.applicationId,
+      guildId: standIn.guildId,
+      moderatorRoleIds: options.register?.moderatorRoleIds ?? config.moderatorRoleIds,
+    });
+  }
   logLines = [];
   const logger = createLogger({ level: options.logLevel ?? "info" }, { write: (line: string) => void logLines.push(line) });
   bot = await startBot(config, options.library ?? shipped, logger, { readyTimeoutMs: 5000 });
@@ -82,6 +108,13 @@ async function slash(s: DiscordStandIn, name: string, options: Record<string, st
   const { d } = s.sendInteraction(s.slashCommand(name, options, actor));
   const callback = await s.waitForInteractionResponse(d.id);
   return { id: d.id, body: callback.body };
+}
+
+/** Asserts Discord would neither show nor deliver this command to this member: the bot never hears of it. */
+function expectNotDelivered(s: DiscordStandIn, name: string, actor: ActorOptions = {}): void {
+  const before = s.dispatches.length;
+  expect(() => s.sendInteraction(s.slashCommand(name, {}, actor))).toThrow(CommandNotDeliveredError);
+  expect(s.dispatches.length).toBe(before);
 }
 
 /** The message the bot created for an interaction's first reply (for button clicks on it). */
@@ -163,7 +196,7 @@ describe("/ask", () => {
       // matched words are bold
       expect(block).toMatch(/\*\*[^*[\]]+\*\*/);
       expect(limitViolations({ embeds: body.data.embeds, components: body.data.components })).toEqual([]);
-      expect(buttons(body.data).map((b) => b.label)).toEqual(["More results (2/4)", "Context"]);
+      expect(buttons(body.data).map((b) => b.label)).toEqual(["More results (2/4)", "Context", undefined, undefined, "Remove"]);
     }
     expectNoPings(s);
     expect(s.unmatchedRequests).toEqual([]);
@@ -205,6 +238,20 @@ describe("/ask", () => {
     expect(again.body.data.content).toMatch(/^Please wait (29|30) seconds before asking another question\.$/);
     const other = await slash(s, "ask", { question: questions[1]! }, { userId: s.ownerId });
     expect(other.body.data.embeds[0].description).toContain("**[1]**");
+  });
+
+  it("a user's own mistake (an empty or too long question) does not start the cooldown: the next question is answered at once", async () => {
+    const { standIn: s } = await setup({ config: { cooldownSeconds: 30 } });
+    const long = await slash(s, "ask", { question: "why ".repeat(130) });
+    expect(long.body.data.embeds[0].description).toContain("the limit is 500");
+    const empty = await slash(s, "ask", { question: "   " });
+    expect(empty.body.data.embeds[0].description).toContain("Ask me a question about the documents");
+    const real = await slash(s, "ask", { question: questions[0]! });
+    expect(real.body.data.content).toBeUndefined(); // not "Please wait …"
+    expect(real.body.data.embeds[0].description).toContain("**[1]**");
+    // ...and that answered question did start it
+    const again = await slash(s, "ask", { question: questions[1]! });
+    expect(again.body.data.content).toMatch(/^Please wait/);
   });
 });
 
@@ -298,6 +345,22 @@ describe("messages", () => {
     expect(messagesSent(s)).toHaveLength(2);
   });
 
+  it("a mention without a question, or with one too long, does not start the cooldown", async () => {
+    const { standIn: s } = await setup({ config: { cooldownSeconds: 30 } });
+    s.sendMessage("", { mentionsBot: true }); // just "@Lookout"
+    const empty = await s.waitForRequest((r) => r.method === "POST" && r.route === CHANNEL_MESSAGES);
+    expect(empty.body.embeds[0].description).toContain("Ask me a question about the documents");
+    let since = s.requests.length;
+    s.sendMessage("why ".repeat(130), { mentionsBot: true });
+    const long = await s.waitForRequest((r) => r.method === "POST" && r.route === CHANNEL_MESSAGES, 2000, { since });
+    expect(long.body.embeds[0].description).toContain("the limit is 500");
+    since = s.requests.length;
+    s.sendMessage("how was the call intercepted?", { mentionsBot: true });
+    const answer = await s.waitForRequest((r) => r.method === "POST" && r.route === CHANNEL_MESSAGES, 2000, { since });
+    expect(answer.body.content).toBeUndefined(); // not "Please wait …"
+    expect(answer.body.embeds[0].description).toMatch(/\*\*\[1\]\*\* “/);
+  });
+
   it("answers a direct message", async () => {
     const { standIn: s } = await setup();
     s.sendMessage("What did the Ministry of Defence blame for the leak?", { dm: true });
@@ -352,8 +415,8 @@ describe("/sources, /source and /help", () => {
     const { body } = await slash(s, "sources");
     expect(body.data.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     const d: string = body.data.embeds[0].description;
-    expect(d).toContain("*Use of non-secure line behind Taurus talk leak to Russia: Pistorius* — dpa, 2024-03-06 · 3.0 KB");
-    expect(d).toContain("— The Guardian, 2024-03 · 4.7 KB");
+    expect(d).toContain("*Use of non-secure line behind Taurus talk leak to Russia: Pistorius* — dpa, 2024-03-06 · 3.0 kB");
+    expect(d).toContain("— The Guardian, 2024-03 · 4.7 kB");
     expect(body.data.embeds[0].footer.text).toMatch(/^3 documents · \d+ sentences$/);
   });
 
@@ -394,17 +457,76 @@ describe("/sources, /source and /help", () => {
 });
 
 describe("/refresh", () => {
-  it("is refused, privately, to a member without Manage Server or a moderator role", async () => {
+  /** A Library on a copy of the corpus, counting the refreshes the bot asks for. */
+  async function countedLibrary(): Promise<{ corpus: string; library: Library; source: CorpusSource; refreshes: () => number }> {
     const corpus = copyCorpus();
     const library = await Library.open({ corpusDir: corpus, maxFileBytes: 5 * 1024 * 1024, maxQuestionChars: 500 });
-    let refreshed = 0;
-    const spy: CorpusSource = { get current() { return library.current; }, get skipped() { return library.skipped; }, refresh: () => { refreshed++; return library.refresh(); } };
-    const { standIn: s } = await setup({ library: spy });
-    const { body } = await slash(s, "refresh");
+    let refreshes = 0;
+    const source: CorpusSource = {
+      get current() {
+        return library.current;
+      },
+      ask: (question) => library.ask(question),
+      get skipped() {
+        return library.skipped;
+      },
+      get isRefreshing() {
+        return library.isRefreshing;
+      },
+      refresh: () => {
+        refreshes++;
+        return library.refresh();
+      },
+    };
+    return { corpus, library, source, refreshes: () => refreshes };
+  }
+
+  async function expectRefreshed(s: DiscordStandIn, actor: ActorOptions): Promise<void> {
+    const since = s.requests.length;
+    const { body } = await slash(s, "refresh", {}, actor);
+    expect(body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    const edit = await s.waitForRequest((r) => r.route === EDIT_ORIGINAL && r.method === "PATCH", 5000, { since });
+    expect(edit.body.embeds[0].title).toBe("Corpus refreshed");
+  }
+
+  it("without MODERATOR_ROLE_IDS, Discord offers it only to members with Manage Server (registered as that permission)", async () => {
+    const { source, refreshes } = await countedLibrary();
+    const { standIn: s } = await setup({ library: source });
+    // what `npm run register` sent: exactly Manage Server, nothing else, nothing less
+    const put = s.requests.find((r) => r.method === "PUT" && r.path.endsWith("/commands"));
+    const sent = (put?.body as Body[]).find((c) => c.name === "refresh");
+    expect(sent.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+
+    expectNotDelivered(s, "refresh"); // a plain member
+    expectNotDelivered(s, "refresh", { roles: [s.helperRoleId] }); // Manage Messages is another permission
+    expectNotDelivered(s, "refresh", { roles: [s.moderatorRoleId], dm: true }); // not offered in DMs
+    expect(refreshes()).toBe(0);
+
+    await expectRefreshed(s, { roles: [s.moderatorRoleId] }); // the Moderator role has Manage Server
+    await expectRefreshed(s, { userId: "623456789012345678", memberPermissions: EVERYONE_PERMISSIONS | PermissionFlagsBits.ManageGuild }); // nothing but Manage Server
+    await expectRefreshed(s, { userId: s.ownerId }); // the owner has every permission
+    expect(refreshes()).toBe(3);
+  });
+
+  it("with MODERATOR_ROLE_IDS, a member with that role but without Manage Server can refresh; other members are refused privately", async () => {
+    const { source, refreshes } = await countedLibrary();
+    const { standIn: s } = await setup({ library: source, config: (si) => ({ moderatorRoleIds: [si.helperRoleId] }) });
+    const registered = s.commands.guild.find((c) => c.name === "refresh");
+    expect(registered?.default_member_permissions).toBeNull(); // Discord delivers it to everyone; the bot decides
+
+    const helper = { userId: "723456789012345678", roles: [s.helperRoleId] };
+    expect(BigInt(s.slashCommand("refresh", {}, helper).member!.permissions) & PermissionFlagsBits.ManageGuild).toBe(0n);
+    await expectRefreshed(s, helper);
+    expect(refreshes()).toBe(1);
+
+    const { body } = await slash(s, "refresh"); // a plain member now sees the command, and is turned away
     expect(body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(body.data.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     expect(body.data.content).toContain("Only moderators");
-    expect(refreshed).toBe(0);
+    expect(refreshes()).toBe(1);
+
+    await expectRefreshed(s, { roles: [s.moderatorRoleId] }); // Manage Server still counts
+    expect(refreshes()).toBe(2);
   });
 
   it("by a moderator reports what a new file added, and the new corpus answers at once", async () => {
@@ -428,6 +550,7 @@ describe("/refresh", () => {
     expect(embed.fields).toEqual(expect.arrayContaining([{ name: "Added", value: "010\\_lighthouse.txt" }]));
     const skipped = embed.fields.find((f: { name: string }) => f.name === "Skipped");
     expect(skipped?.value).toContain("011\\_empty.txt: ");
+    expect(edit.body.content).toBeUndefined(); // it started this refresh: no "already running" note
     expect(edit.body.allowed_mentions).toEqual({ parse: [], replied_user: false });
     expect(s.state.interactions.get(id)?.acknowledged).toBe(true);
 
@@ -435,13 +558,58 @@ describe("/refresh", () => {
     expect(readable(answer.body.data.embeds[0].description)).toContain("seventeen gannets");
   });
 
+  it("a second /refresh while one runs joins it: one reload, both moderators get its report", async () => {
+    const { library } = await countedLibrary();
+    let reloads = 0;
+    let finish: () => void = () => undefined;
+    let running: Promise<Awaited<ReturnType<Library["refresh"]>>> | undefined;
+    // The Library's contract (concurrent calls share one reload), with a reload that ends when the test says so.
+    const gated: CorpusSource = {
+      get current() {
+        return library.current;
+      },
+      ask: (question) => library.ask(question),
+      skipped: [],
+      get isRefreshing() {
+        return running !== undefined;
+      },
+      refresh() {
+        running ??= new Promise<void>((resolve) => {
+          reloads++;
+          finish = resolve;
+        })
+          .then(() => library.refresh())
+          .finally(() => (running = undefined));
+        return running;
+      },
+    };
+    const { standIn: s } = await setup({ library: gated });
+    const first = await slash(s, "refresh", {}, { roles: [s.moderatorRoleId] });
+    const second = await slash(s, "refresh", {}, { userId: s.ownerId });
+    expect(first.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    expect(second.body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // both handlers are now waiting on the reload
+    expect(reloads).toBe(1);
+    finish();
+    const edits = await Promise.all(
+      [first, second].map((x) => {
+        const token = s.state.interactions.get(x.id)!.payload.token;
+        return s.waitForRequest((r) => r.route === EDIT_ORIGINAL && r.method === "PATCH" && r.params.token === token, 5000);
+      }),
+    );
+    expect(edits.map((e) => e.body.embeds[0].title)).toEqual(["Corpus refreshed", "Corpus refreshed"]);
+    expect(edits[0]!.body.content).toBeUndefined();
+    expect(edits[1]!.body.content).toContain("already running when you asked");
+    expect(reloads).toBe(1);
+  });
+
   it("accepts a role from MODERATOR_ROLE_IDS; a failed refresh reports the error and the old corpus keeps serving", async () => {
     const corpus = copyCorpus();
     const library = await Library.open({ corpusDir: corpus, maxFileBytes: 5 * 1024 * 1024, maxQuestionChars: 500 });
-    const { standIn: s } = await setup({ library, config: (si) => ({ moderatorRoleIds: [si.moderatorRoleId] }) });
+    const { standIn: s } = await setup({ library, config: (si) => ({ moderatorRoleIds: [si.helperRoleId] }) });
     for (const f of readdirSync(corpus)) rmSync(join(corpus, f));
-    // no Manage Server in the interaction's permissions: only the configured role lets the member in
-    const { body } = await slash(s, "refresh", {}, { roles: [s.moderatorRoleId], memberPermissions: "0" });
+    // the Helper role has no Manage Server: only the configured role lets the member in
+    const { body } = await slash(s, "refresh", {}, { roles: [s.helperRoleId] });
     expect(body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
     const edit = await s.waitForRequest((r) => r.route === EDIT_ORIGINAL && r.method === "PATCH");
     const embed = edit.body.embeds[0];
@@ -453,10 +621,46 @@ describe("/refresh", () => {
     expect(readable(answer.body.data.embeds[0].description).toLowerCase()).toContain("non-secure data line");
   });
 
-  it("is registered with default_member_permissions Manage Server", async () => {
-    const { commandDefinitions } = await import("../../src/discord/register.js");
-    const refresh = commandDefinitions().find((c) => c.name === "refresh");
-    expect(refresh?.default_member_permissions).toBe("32");
+  it("at start-up, warns when the registered /refresh does not match MODERATOR_ROLE_IDS, or is not registered", async () => {
+    const warnings = async (s: DiscordStandIn): Promise<string[]> => {
+      await s.waitForRequest((r) => r.method === "GET" && r.path === `/applications/${s.applicationId}/guilds/${s.guildId}/commands`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return logLines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 40 && l.msg.includes("/refresh")).map((l) => l.msg);
+    };
+    // registered before MODERATOR_ROLE_IDS was set
+    let { standIn: s } = await setup({ config: (si) => ({ moderatorRoleIds: [si.helperRoleId] }), register: { moderatorRoleIds: [] } });
+    expect(await warnings(s)).toEqual([expect.stringMatching(/MODERATOR_ROLE_IDS role never see it: run `npm run register`/)]);
+    await bot?.stop();
+    await s.close();
+    // registered with roles that were removed since
+    ({ standIn: s } = await setup({ register: { moderatorRoleIds: ["323456789012345678"] } }));
+    expect(await warnings(s)).toEqual([expect.stringMatching(/without the Manage Server requirement.*run `npm run register`/)]);
+    await bot?.stop();
+    await s.close();
+    ({ standIn: s } = await setup({ register: false }));
+    expect(await warnings(s)).toEqual(["/refresh is not registered: run `npm run register`"]);
+    await bot?.stop();
+    await s.close();
+    // matching: silent
+    ({ standIn: s } = await setup({ config: (si) => ({ moderatorRoleIds: [si.helperRoleId] }) }));
+    expect(await warnings(s)).toEqual([]);
+  });
+
+  it("the registration follows MODERATOR_ROLE_IDS; every other command is offered to everyone", () => {
+    const without = commandDefinitions({ moderatorRoleIds: [] });
+    const withRoles = commandDefinitions({ moderatorRoleIds: ["323456789012345678"] });
+    expect(without.find((c) => c.name === "refresh")?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    expect(withRoles.find((c) => c.name === "refresh")?.default_member_permissions ?? null).toBeNull();
+    // /stats follows the same rule; /settings stays with Manage Server; the rest are offered to everyone.
+    expect(without.find((c) => c.name === "stats")?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    expect(withRoles.find((c) => c.name === "stats")?.default_member_permissions ?? null).toBeNull();
+    for (const c of [...without, ...withRoles].filter((c) => c.name === "settings")) expect(c.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+    for (const c of [...without, ...withRoles].filter((c) => !["refresh", "stats", "settings"].includes(c.name))) expect(c.default_member_permissions ?? null).toBeNull();
+    // otherwise the same command
+    const strip = (c: Body) => ({ ...c, default_member_permissions: undefined });
+    expect(strip(withRoles.find((c) => c.name === "refresh"))).toEqual(strip(without.find((c) => c.name === "refresh")));
+    // the definition without settings is the one without MODERATOR_ROLE_IDS
+    expect(commandsByName.get("refresh")?.data.toJSON()).toEqual(without.find((c) => c.name === "refresh"));
   });
 });
 
@@ -513,7 +717,12 @@ describe("robustness", () => {
         if (fail) throw new Error("index exploded");
         return shipped.current;
       },
+      async ask(question) {
+        if (fail) throw new Error("index exploded");
+        return shipped.ask(question);
+      },
       skipped: [],
+      isRefreshing: false,
       refresh: () => shipped.refresh(),
     };
     const { standIn: s } = await setup({ library: flaky });
@@ -531,7 +740,9 @@ describe("robustness", () => {
       get current(): never {
         throw new Error("index gone");
       },
+      ask: () => Promise.reject(new Error("index gone")),
       skipped: [],
+      isRefreshing: false,
       refresh: () => Promise.reject(new Error("disk gone")),
     };
     const { standIn: s } = await setup({ library: broken });
@@ -545,7 +756,7 @@ describe("robustness", () => {
 
   it("a wrong token fails start-up with a clear error instead of hanging", async () => {
     standIn = await startDiscordStandIn();
-    const config: Config = { ...loadConfig({}), discordToken: "wrong.token.value", discordApiUrl: standIn.apiUrl };
+    const config: Config = { ...loadConfig({}), discordToken: "wrong.token.value", discordApiUrl: standIn.apiUrl, databasePath: ":memory:" };
     const logger = createLogger({ level: "silent" });
     await expect(startBot(config, shipped, logger, { readyTimeoutMs: 3000 })).rejects.toThrow(/invalid token/i);
   });
@@ -556,32 +767,76 @@ describe("robustness", () => {
     const logs = logLines.join("");
     expect(logs.length).toBeGreaterThan(1000);
     expect(logs).not.toContain(s.token);
-    expect(logs).toContain("discord.com/oauth2/authorize?client_id=");
+    expect(logs).toContain("discord.com/api/v10/oauth2/authorize?client_id=");
+  });
+
+  it("logs the invite URL discord.js's generateInvite builds, on Discord's own authorization page even with DISCORD_API_URL set", async () => {
+    const { standIn: s, bot: b } = await setup();
+    const logged = logLines.map((l) => JSON.parse(l) as { msg: string; url?: string }).find((l) => l.msg.startsWith("invite URL"));
+    const url = new URL(logged?.url ?? "");
+    expect(url.origin).toBe("https://discord.com"); // not the stand-in at DISCORD_API_URL
+    expect(url.searchParams.get("client_id")).toBe(s.applicationId);
+    const generated = new URL(b.client.generateInvite({ scopes: [...INVITE_SCOPES], permissions: BOT_PERMISSIONS }));
+    expect(generated.origin).toBe(new URL(s.apiUrl).origin); // why the bot does not call it: it builds on the REST base URL
+    expect([...url.searchParams].sort()).toEqual([...generated.searchParams].sort());
+    expect(url.toString()).toBe(inviteUrl(s.applicationId));
   });
 });
 
 describe("npm run register", () => {
-  it("PUTs every command to the guild, /refresh with default_member_permissions 32", async () => {
-    const { registerCommands } = await import("../../src/discord/register.js");
+  it("PUTs every command to the guild, /refresh with default_member_permissions Manage Server", async () => {
     standIn = await startDiscordStandIn();
     const s = standIn;
-    const result = await registerCommands({ token: s.token, apiUrl: s.apiUrl, guildId: s.guildId });
-    expect(result).toMatchObject({ applicationId: s.applicationId, scope: "guild", commands: ["ask", "sources", "source", "help", "refresh"] });
+    const result = await registerCommands({ token: s.token, apiUrl: s.apiUrl, guildId: s.guildId, moderatorRoleIds: [] });
+    expect(result).toMatchObject({ applicationId: s.applicationId, scope: "guild", commands: ["ask", "sources", "source", "help", "refresh", "settings", "stats", "Find in sources", "Find in sources (ping author)"] });
     const put = s.requests.find((r) => r.method === "PUT");
     expect(put?.path).toBe(`/applications/${s.applicationId}/guilds/${s.guildId}/commands`);
     const registered = s.commands.guild;
-    expect(registered.map((c) => c.name)).toEqual(["ask", "sources", "source", "help", "refresh"]);
+    expect(registered.map((c) => c.name)).toEqual(["ask", "sources", "source", "help", "refresh", "settings", "stats", "Find in sources", "Find in sources (ping author)"]);
     expect(registered.find((c) => c.name === "refresh")?.default_member_permissions).toBe("32");
     const ask = registered.find((c) => c.name === "ask");
-    expect(ask?.options?.map((o) => o.name)).toEqual(["question", "private"]);
+    expect(ask?.options?.map((o) => o.name)).toEqual(["question", "private", "thread"]);
     const source = registered.find((c) => c.name === "source");
     expect(source?.options?.[0]).toMatchObject({ name: "name", autocomplete: true, required: true });
 
     // global when no guild is given; an explicit application id skips GET /applications/@me
-    const global = await registerCommands({ token: s.token, apiUrl: s.apiUrl, applicationId: s.applicationId });
+    const global = await registerCommands({ token: s.token, apiUrl: s.apiUrl, applicationId: s.applicationId, moderatorRoleIds: [] });
     expect(global.scope).toBe("global");
-    expect(s.commands.global).toHaveLength(5);
+    expect(s.commands.global).toHaveLength(9);
     expect(s.requests.filter((r) => r.path === "/applications/@me")).toHaveLength(1);
     expect(s.unmatchedRequests).toEqual([]);
   });
+
+  it("the script reads MODERATOR_ROLE_IDS from the environment like the bot, and a global /refresh then reaches role moderators", async () => {
+    standIn = await startDiscordStandIn();
+    const s = standIn;
+    const cwd = mkdtempSync(join(tmpdir(), "lookout-register-")); // no .env here
+    tmpDirs.push(cwd);
+    const script = join(import.meta.dirname, "../../src/discord/register.ts");
+    const TSX = join(import.meta.dirname, "../../node_modules/tsx/dist/cli.mjs"); // `npm run register` is `tsx src/discord/register.ts`
+    const run = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [TSX, script], {
+          cwd,
+          env: { PATH: process.env.PATH ?? "", DISCORD_TOKEN: s.token, DISCORD_API_URL: s.apiUrl, DISCORD_APPLICATION_ID: s.applicationId, ...env },
+        });
+        let output = "";
+        child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, output }));
+      });
+
+    const withRoles = await run({ MODERATOR_ROLE_IDS: s.helperRoleId });
+    expect(withRoles.code, withRoles.output).toBe(0);
+    expect(withRoles.output).toContain("/refresh is visible to every member");
+    expect(s.commands.global.find((c) => c.name === "refresh")?.default_member_permissions).toBeNull();
+    // a global command invoked in the guild: delivered to a Helper, who lacks Manage Server
+    expect(s.state.undeliverableReason(s.slashCommand("refresh", {}, { roles: [s.helperRoleId] }))).toBeUndefined();
+
+    const without = await run({});
+    expect(without.code, without.output).toBe(0);
+    expect(s.commands.global.find((c) => c.name === "refresh")?.default_member_permissions).toBe("32");
+    expect(() => s.sendInteraction(s.slashCommand("refresh", {}, { roles: [s.helperRoleId] }))).toThrow(CommandNotDeliveredError);
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CONFIG_DEFAULTS, ConfigError, loadConfig, loadConfigFromEnvironment } from "../../src/config.js";
 
 function problems(env: Record<string, string>): readonly string[] {
@@ -29,8 +29,19 @@ describe("loadConfig", () => {
       corpusDir: "corpus",
       maxFileBytes: 5 * 1024 * 1024,
       maxQuestionChars: 500,
+      semantic: true,
+      askChannelThreads: false,
+      modLogChannelId: undefined,
+      databasePath: "data/lookout.db",
+      questionLogDays: 30,
     });
     expect(CONFIG_DEFAULTS.maxFileBytes).toBe(5_242_880);
+  });
+
+  it("reads SEMANTIC as on or off, and names it when it is neither", () => {
+    expect(loadConfig({ SEMANTIC: "off" }).semantic).toBe(false);
+    expect(loadConfig({ SEMANTIC: "ON" }).semantic).toBe(true);
+    expect(() => loadConfig({ SEMANTIC: "maybe" })).toThrow(/SEMANTIC must be on or off \(true or false\), got 'maybe'/);
   });
 
   it("treats blank values as unset, as in a copied .env.example", () => {
@@ -102,8 +113,14 @@ describe("loadConfig", () => {
 });
 
 describe("loadConfigFromEnvironment", () => {
+  const temps: string[] = [];
+  afterEach(() => {
+    for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   it("reads a .env file without touching process.env; real variables win", () => {
     const dir = mkdtempSync(join(tmpdir(), "lookout-env-"));
+    temps.push(dir);
     const file = join(dir, ".env");
     writeFileSync(file, "MAX_QUESTION_CHARS=77\nLOOKOUT_TEST_ONLY=1\nCORPUS_DIR=from-file\n");
     const before = process.env.CORPUS_DIR;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   documentChoices,
-  formatBytes,
   formatHelp,
   formatRefreshFailure,
   formatRefreshReport,
@@ -10,6 +9,7 @@ import {
   listWithin,
   resolveDocument,
 } from "../../src/discord/format-corpus.js";
+import { formatBytes } from "../../src/core/describe.js";
 import { DiscordLimits } from "../../src/discord/limits.js";
 import { limitViolations } from "../../src/discord/payload.js";
 import { doc, fakeKb } from "./fakes.js";
@@ -38,7 +38,7 @@ describe("/sources", () => {
 
   it("formats sizes", () => {
     expect(formatBytes(812)).toBe("812 B");
-    expect(formatBytes(3056)).toBe("3.0 KB");
+    expect(formatBytes(3056)).toBe("3.0 kB");
     expect(formatBytes(5 * 1024 * 1024)).toBe("5.0 MB");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeButtonId, encodeButtonId } from "../../src/discord/custom-id.js";
-import { EXCERPTS_PER_PAGE, formatAnswer, formatContext, formatDecline } from "../../src/discord/format.js";
+import { formatAnswer, formatContext, formatDecline } from "../../src/discord/format.js";
 import { DiscordLimits } from "../../src/discord/limits.js";
 import { limitViolations } from "../../src/discord/payload.js";
 import { answered, citation, declined, doc, excerpt } from "./fakes.js";
@@ -67,6 +67,16 @@ describe("formatAnswer", () => {
     expect(p.embeds[0]?.title).toBe("“Why \\*\\*@\u200bhere\\*\\* \\`now\\`? <#\u200b323456789012345678>”");
   });
 
+  it("says it is not sure, above the excerpts, when the answer is the closest passages rather than a confident one", () => {
+    const sure = description(formatAnswer({ ...answer, confidence: "high" }, { page: 0, key: "1" }));
+    const unsure = formatAnswer({ ...answer, confidence: "low" }, { page: 0, key: "1" });
+    expect(sure).not.toMatch(/not sure/);
+    expect(description(unsure)).toMatch(/^\*I'm not sure these answer your question — the closest passages in the documents:\*\n\n\*\*\[1\]\*\*/);
+    expect(unsure.embeds[0]?.color).not.toBe(formatAnswer(answer, { page: 0, key: "1" }).embeds[0]?.color);
+    const tight = Array.from({ length: 3 }, () => excerpt("word ".repeat(2000), [citation(dpa)]));
+    expect(limitViolations(formatAnswer({ ...answered("Q?", tight), confidence: "low" }, { page: 0, key: "1" }))).toEqual([]);
+  });
+
   it("stays within every limit for huge excerpts, titles, questions and many citations", () => {
     const huge = doc("h".repeat(300), { title: "T".repeat(5000), outlet: "O".repeat(3000), date: "D".repeat(500), url: `https://example.com/${"u".repeat(400)}` });
     const many = Array.from({ length: 60 }, (_, i) => citation(doc(`d${i}`, { title: `Title ${i} ${"x".repeat(300)}`, url: "https://example.com/x" }), i));
@@ -85,8 +95,20 @@ describe("formatAnswer", () => {
     }
   });
 
-  it("shows EXCERPTS_PER_PAGE excerpts per page", () => {
-    expect(EXCERPTS_PER_PAGE).toBe(3);
+  it("pages through seven excerpts three at a time: 1–3, 4–6, then 7; Context follows the page", () => {
+    const seven = answered("q", Array.from({ length: 7 }, (_, i) => excerpt(`Excerpt number ${i + 1}.`, [citation(indep, i + 1)])));
+    const numbersOn = (page: number) => [...description(formatAnswer(seven, { page, key: "k" })).matchAll(/\*\*\[(\d+)\]\*\*/g)].map((m) => Number(m[1]));
+    expect([0, 1, 2].map(numbersOn)).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    const footers = [0, 1, 2].map((page) => formatAnswer(seven, { page, key: "k" }).embeds[0]?.footer?.text);
+    expect(footers.map((f) => f?.split(" · ")[0])).toEqual(["Excerpts 1–3 of 7", "Excerpts 4–6 of 7", "Excerpt 7 of 7"]);
+    const labels = [0, 1, 2].map((page) => (formatAnswer(seven, { page, key: "k" }).components[0]?.components[0] as { label: string }).label);
+    expect(labels).toEqual(["More results (2/3)", "More results (3/3)", "No more results"]);
+    // Context of the second page shows the excerpts of that page, not the first.
+    const context = description(formatContext(seven, 1));
+    expect(context).toContain("**Excerpt number 4.**");
+    expect(context).toContain("**Excerpt number 6.**");
+    expect(context).not.toContain("Excerpt number 3.");
+    expect(context).not.toContain("Excerpt number 7.");
   });
 });
 
@@ -152,7 +174,7 @@ describe("button custom ids", () => {
     expect(id.length).toBeLessThanOrEqual(DiscordLimits.customId);
     expect(decodeButtonId(id)).toEqual({ action: "more", key: "1234567890123456789", page: 12 });
     expect(decodeButtonId("other:more:1:1")).toBeUndefined();
-    expect(decodeButtonId("lookout:delete:1:1")).toBeUndefined();
+    expect(decodeButtonId("lookout:launch:1:1")).toBeUndefined();
     expect(() => encodeButtonId({ action: "more", key: "bad key", page: 0 })).toThrow();
   });
 });

@@ -10,10 +10,11 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const { config } = ctx;
+  const settings = ctx.guildSettings.get(interaction.guildId);
   const body = formatHelp({
     maxQuestionChars: config.maxQuestionChars,
-    cooldownSeconds: config.cooldownSeconds,
-    askChannelIds: config.askChannelIds,
+    cooldownSeconds: settings.cooldownSeconds,
+    askChannelIds: settings.askChannelIds,
     askChannelsActive: ctx.state.messageContent,
     documents: ctx.library.current.documents.length,
   });

@@ -1,33 +1,37 @@
 /** /refresh — moderators reload the corpus from disk and get a report of what changed. */
 import {
-  GuildMemberRoleManager,
   InteractionContextType,
   MessageFlags,
-  PermissionFlagsBits,
   SlashCommandBuilder,
   type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
-import type { BotContext } from "../context.js";
+import type { BotContext, CommandSettings } from "../context.js";
 import { notice } from "../format.js";
 import { formatRefreshFailure, formatRefreshReport } from "../format-corpus.js";
+import { isServerModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
 
-export const data = new SlashCommandBuilder()
-  .setName("refresh")
-  .setDescription("Reload the documents from disk (moderators only)")
-  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-  .setContexts(InteractionContextType.Guild);
-
-/** Manage Server, or one of MODERATOR_ROLE_IDS. Checked here too: server admins can override default permissions. */
-export function isModerator(interaction: ChatInputCommandInteraction, moderatorRoleIds: readonly string[]): boolean {
-  if (!interaction.inGuild()) return false;
-  if (interaction.memberPermissions.has(PermissionFlagsBits.ManageGuild)) return true;
-  const roles = interaction.member.roles;
-  const roleIds = roles instanceof GuildMemberRoleManager ? [...roles.cache.keys()] : roles;
-  return roleIds.some((id) => moderatorRoleIds.includes(id));
+function builder(defaultMemberPermissions: bigint | null): SlashCommandBuilder {
+  return new SlashCommandBuilder()
+    .setName("refresh")
+    .setDescription("Reload the documents from disk (moderators only)")
+    .setDefaultMemberPermissions(defaultMemberPermissions)
+    .setContexts(InteractionContextType.Guild);
 }
 
+/** The definition without settings: Discord shows /refresh only to members with Manage Server. */
+export const data = builder(MODERATOR_PERMISSION);
+
+/** What `npm run register` sends (see moderatorCommandPermissions). */
+export function definition(settings: CommandSettings): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  return builder(moderatorCommandPermissions(settings)).toJSON();
+}
+
+export const JOINED_NOTE =
+  "A refresh was already running when you asked, so this is its report. If you changed files after it started, run `/refresh` again.";
+
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  if (!isModerator(interaction, ctx.config.moderatorRoleIds)) {
+  if (!isServerModerator(interaction, ctx)) {
     ctx.logger.info({ user: interaction.user.id, guild: interaction.guildId }, "refresh refused: not a moderator");
     await interaction.reply({
       ...notice("Only moderators (Manage Server permission or a moderator role) can refresh the documents."),
@@ -35,34 +39,28 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
     });
     return;
   }
-  if (ctx.state.refreshing) {
-    await interaction.reply({ ...notice("A refresh is already running; try again when it has finished."), flags: MessageFlags.Ephemeral });
-    return;
-  }
-  ctx.state.refreshing = true;
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  // The Library shares one reload between concurrent calls: a second /refresh joins the running one.
+  const joined = ctx.library.isRefreshing;
   try {
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    try {
-      const report = await ctx.library.refresh();
-      ctx.logger.info(
-        {
-          user: interaction.user.id,
-          documents: report.documents,
-          added: report.added.length,
-          changed: report.changed.length,
-          removed: report.removed.length,
-          skipped: report.skipped.length,
-          sentences: report.sentences,
-          ms: Math.round(report.milliseconds),
-        },
-        "corpus refreshed",
-      );
-      await interaction.editReply(formatRefreshReport(report));
-    } catch (error) {
-      ctx.logger.warn({ err: error, user: interaction.user.id }, "refresh failed; the previous corpus keeps serving");
-      await interaction.editReply(formatRefreshFailure(error, ctx.library.current));
-    }
-  } finally {
-    ctx.state.refreshing = false;
+    const report = await ctx.library.refresh();
+    ctx.logger.info(
+      {
+        user: interaction.user.id,
+        joined,
+        documents: report.documents,
+        added: report.added.length,
+        changed: report.changed.length,
+        removed: report.removed.length,
+        skipped: report.skipped.length,
+        sentences: report.sentences,
+        ms: Math.round(report.milliseconds),
+      },
+      "corpus refreshed",
+    );
+    await interaction.editReply({ ...formatRefreshReport(report), ...(joined ? { content: JOINED_NOTE } : {}) });
+  } catch (error) {
+    ctx.logger.warn({ err: error, user: interaction.user.id, joined }, "refresh failed; the previous corpus keeps serving");
+    await interaction.editReply({ ...formatRefreshFailure(error, ctx.library.current), ...(joined ? { content: JOINED_NOTE } : {}) });
   }
 }

@@ -1,6 +1,6 @@
 /** One dispatch per interaction type: chat input → command, autocomplete → command.autocomplete, button → buttons. */
 import { MessageFlags, type Interaction } from "discord.js";
-import { commandsByName } from "../commands/index.js";
+import { commandsByName, messageCommandsByName } from "../commands/index.js";
 import type { BotContext } from "../context.js";
 import { ERROR_NOTICE, notice } from "../format.js";
 import { handleButton } from "./buttons.js";
@@ -21,6 +21,13 @@ export async function handleInteraction(interaction: Interaction, ctx: BotContex
       const command = commandsByName.get(interaction.commandName);
       if (command?.autocomplete !== undefined) await command.autocomplete(interaction, ctx);
       else await interaction.respond([]);
+    } else if (interaction.isMessageContextMenuCommand()) {
+      const command = messageCommandsByName.get(interaction.commandName);
+      if (command === undefined) {
+        await interaction.reply({ ...notice(`I don't know the command "${interaction.commandName}" any more.`), flags: MessageFlags.Ephemeral });
+        return;
+      }
+      await command.execute(interaction, ctx);
     } else if (interaction.isButton()) {
       await handleButton(interaction, ctx);
     }

@@ -1,8 +1,9 @@
 /** Questions as messages: a mention of the bot, a direct message, or any message in an ask channel. */
 import { ChannelType, type Message } from "discord.js";
-import { ask } from "../answer.js";
+import { ask, logAsked } from "../answer.js";
 import type { BotContext } from "../context.js";
 import { cooldownNotice } from "../format.js";
+import { threadName } from "../threads.js";
 
 /** The question in a message: the bot's own user and role mentions removed, whitespace collapsed. */
 export function questionFromMessage(content: string, botUserId: string, botRoleId?: string): string {
@@ -22,10 +23,11 @@ export function messageTrigger(message: Message, ctx: BotContext, botUserId: str
   if (content.includes(`<@${botUserId}>`) || content.includes(`<@!${botUserId}>`) || (botRoleId !== undefined && content.includes(`<@&${botRoleId}>`))) {
     return "mention";
   }
-  if (ctx.state.messageContent && ctx.config.askChannelIds.length > 0) {
+  const askChannelIds = ctx.guildSettings.get(message.guildId).askChannelIds;
+  if (ctx.state.messageContent && askChannelIds.length > 0) {
     const channel = message.channel;
     const parentId = channel.isThread() ? channel.parentId : null;
-    if (ctx.config.askChannelIds.includes(message.channelId) || (parentId !== null && ctx.config.askChannelIds.includes(parentId))) {
+    if (askChannelIds.includes(message.channelId) || (parentId !== null && askChannelIds.includes(parentId))) {
       return "ask-channel";
     }
   }
@@ -47,7 +49,21 @@ export async function handleMessage(message: Message, ctx: BotContext): Promise<
     if (ctx.cooldown.shouldNotify(userId)) await message.reply(cooldownNotice(wait));
     return;
   }
-  const outcome = ask(ctx, question, message.id, userId);
-  if (!outcome.userError) ctx.cooldown.start(userId);
+  const settings = ctx.guildSettings.get(message.guildId);
+  const outcome = await ask(ctx, question, message.id, userId);
+  if (!outcome.userError) ctx.cooldown.start(userId, settings.cooldownSeconds);
+  const where = { key: message.id, guildId: message.guildId, channelId: message.channelId, userId, surface: trigger } as const;
+  // Thread mode: an ask-channel question gets a thread named after it, and the answer goes there.
+  if (trigger === "ask-channel" && settings.askChannelThreads && message.channel.type === ChannelType.GuildText && !outcome.userError) {
+    try {
+      const thread = await message.startThread({ name: threadName(question) });
+      await thread.send(outcome.payload);
+      logAsked(ctx, outcome, { ...where, channelId: thread.id });
+      return;
+    } catch (error) {
+      ctx.logger.warn({ err: error, message: message.id }, "could not answer in a thread; replying in the channel");
+    }
+  }
   await message.reply(outcome.payload);
+  logAsked(ctx, outcome, where);
 }

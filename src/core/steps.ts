@@ -1,0 +1,17 @@
+/**
+ * Long computations written as generators that pause (`yield`) between bounded pieces of work:
+ * the pure path runs them straight through (`runToEnd`), the bot's refresh gives the event loop a
+ * turn between pieces (knowledge-base.ts), and both run the same code.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+/** Runs steps without pausing. */
+export function runToEnd<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Lines (or blocks) handled between two pauses of a scan. */
+export const LINES_PER_STEP = 2_000;

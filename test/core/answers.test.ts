@@ -1,0 +1,155 @@
+/**
+ * What a user sees of the engine's decisions, on tiny corpora built for each decision: when it declines,
+ * when sentences from several sources are shown as one statement, which sentence a "when" question
+ * gets first, what context comes with an excerpt, and where the question length limit lies.
+ */
+import { describe, expect, it } from "vitest";
+import { buildKnowledgeBase, type EngineOptions } from "../../src/core/knowledge-base.js";
+import type { Answer } from "../../src/core/types.js";
+import { textDocument } from "../../src/corpus/formats/text.js";
+import { DECLINE_MODEL } from "../../src/core/decline-model.js";
+
+const corpus = (texts: Record<string, string>, options: Partial<EngineOptions> = {}) =>
+  buildKnowledgeBase(Object.entries(texts).map(([id, text]) => textDocument(id, text, { title: id })), options);
+
+const cited = (answer: Answer, text: RegExp) => answer.excerpts.find((e) => text.test(e.text))?.citations.map((c) => c.documentId);
+
+describe("three outcomes: a confident answer, the closest passages labelled as such, or not in the documents", () => {
+  const texts = {
+    "ferry.txt": "The ferry to the island leaves at nine every morning.\nTickets for the ferry are sold at the harbour office.\nThe harbour office opens at eight.\nBikes travel free on the ferry.\n",
+    "museum.txt": "The lighthouse museum is on the north cliff.\nThe museum shows old lamps and maps of the coast.\nEntry to the museum costs five euros.\n",
+  };
+  const kb = corpus(texts);
+  const probability = (question: string) => kb.retrieve(question, 10).probability;
+
+  it("answers confidently what the corpus says", () => {
+    const answer = kb.ask("What does the museum show?");
+    expect(answer).toMatchObject({ answered: true, confidence: "high" });
+    expect(answer.excerpts[0]?.text).toBe("The museum shows old lamps and maps of the coast.");
+  });
+
+  it("declines questions from elsewhere, and ones whose rare key word the corpus lacks", () => {
+    for (const question of ["What is the capital of France?", "How does photosynthesis work in the museum garden?"]) {
+      expect(kb.ask(question), question).toMatchObject({ answered: false, reason: "no-match", excerpts: [] });
+    }
+  });
+
+  it("shows the closest passages, marked as not sure, for a question on the corpus's subject it may not answer", () => {
+    // Everything but "painted" is in the corpus; who painted the lamps is not.
+    const p = probability("Who painted the lamps in the museum?");
+    expect(p, "fixture: inside the middle band").toBeGreaterThan(DECLINE_MODEL.declineBelow);
+    expect(p, "fixture: inside the middle band").toBeLessThan(DECLINE_MODEL.confidentFrom);
+    const answer = kb.ask("Who painted the lamps in the museum?");
+    expect(answer).toMatchObject({ answered: true, confidence: "low" });
+    expect(answer.excerpts[0]?.text).toMatch(/lamps/);
+  });
+
+  it("puts a question exactly at a threshold on its upper side", () => {
+    const question = "Who painted the lamps in the museum?";
+    const p = probability(question);
+    const withBand = (declineBelow: number, confidentFrom: number) => corpus(texts, { decline: { ...DECLINE_MODEL, declineBelow, confidentFrom } }).ask(question);
+    expect(withBand(p, 0.99)).toMatchObject({ answered: true, confidence: "low" });
+    expect(withBand(p * (1 + 1e-9), 0.99)).toMatchObject({ answered: false, reason: "no-match" });
+    expect(withBand(0, p)).toMatchObject({ answered: true, confidence: "high" });
+    expect(withBand(0, p * (1 + 1e-9))).toMatchObject({ answered: true, confidence: "low" });
+  });
+
+  it("weighs a missing word by how rare it is in English: an everyday word costs less than a rare one", () => {
+    // Same corpus, same known words; only the missing word differs.
+    expect(probability("Where does the ferry go to?")).toBeGreaterThan(probability("Where does the ferry hydroplane to?"));
+  });
+});
+
+describe("one statement in several sources is one excerpt citing each source", () => {
+  it("merges the same words in another order (overlap of distinct words, no long common run)", () => {
+    const kb = corpus({
+      "a.txt": "The mayor opened the new library on Friday morning.\nChildren read stories in the garden.\n",
+      "b.txt": "On Friday morning the mayor opened the new library.\nThe building cost four million euros.\n",
+    });
+    const answer = kb.ask("What did the mayor do with the library on Friday?");
+    expect(answer.excerpts.filter((e) => /opened the new library/.test(e.text))).toHaveLength(1);
+    expect(cited(answer, /opened the new library/)).toEqual(["a.txt", "b.txt"]);
+  });
+
+  it("merges a quote framed differently by each source (a long run of the same words)", () => {
+    const quote = "Nobody should drive across the old bridge before the engineers finish their checks";
+    const kb = corpus({
+      "a.txt": `"${quote}," the mayor told reporters at the town hall on Monday evening after a long council meeting about traffic.\nRepairs start next week.\n`,
+      "b.txt": `Anna Berg, who has led the city since 2019 and grew up by the river, was clear: "${quote}."\nThe bridge closed twice last year.\n`,
+    });
+    const answer = kb.ask("Can I drive across the old bridge before the checks finish?");
+    expect(answer.excerpts.filter((e) => e.text.includes(quote))).toHaveLength(1);
+    expect(cited(answer, new RegExp(quote))?.sort()).toEqual(["a.txt", "b.txt"]);
+  });
+
+  it("keeps different statements about the same things apart", () => {
+    const kb = corpus({
+      "a.txt": "The mayor opened the new library on Friday morning.\nChildren read stories in the garden.\n",
+      // Shares mayor, library and Friday with a.txt (a third of their words) but says something else.
+      "c.txt": "The mayor closed the old library on Friday after a flood.\nIts books moved to the school.\n",
+      // Share the run "new bus lanes" and nothing else.
+      "d.txt": "The city council approved the new bus lanes on Tuesday.\n",
+      "e.txt": "Residents protested against the new bus lanes outside the station.\n",
+    });
+    const library = kb.ask("What did the mayor do with the library on Friday?");
+    expect(cited(library, /opened the new library/)).toEqual(["a.txt"]);
+    expect(cited(library, /closed the old library/)).toEqual(["c.txt"]);
+    const lanes = kb.ask("What happened to the new bus lanes?");
+    expect(cited(lanes, /approved the new bus lanes/)).toEqual(["d.txt"]);
+    expect(cited(lanes, /protested against the new bus lanes/)).toEqual(["e.txt"]);
+  });
+
+  it("cites a source once even when it repeats the statement", () => {
+    const kb = corpus({
+      "notice.txt": "The bridge will close for repairs in June.\nFerries will carry passengers instead.\nThe bridge will close for repairs in June.\n",
+      "news.txt": "The bridge will close for repairs in June.\nDrivers should plan longer routes.\n",
+    });
+    const answer = kb.ask("When will the bridge close for repairs?");
+    expect(answer.excerpts.filter((e) => /close for repairs/.test(e.text))).toHaveLength(1);
+    expect(cited(answer, /close for repairs/)).toEqual(["notice.txt", "news.txt"]);
+  });
+});
+
+describe("a 'when' question", () => {
+  it("puts the sentence holding a date first, over a slightly closer match without one", () => {
+    const kb = corpus({
+      // Shorter, so it matches "harbour festival" a little better than the sentence with the date.
+      "plans.txt": "The harbour festival returns with a bigger stage.\nTickets go on sale in the spring.\n",
+      "news.txt": "Organisers confirmed the harbour festival will be back on 14 June.\nThe mayor welcomed the news.\n",
+    });
+    const answer = kb.ask("When is the harbour festival?");
+    expect(answer.excerpts.map((e) => e.text).slice(0, 2)).toEqual([
+      "Organisers confirmed the harbour festival will be back on 14 June.",
+      "The harbour festival returns with a bigger stage.",
+    ]);
+  });
+});
+
+describe("context around an excerpt", () => {
+  const kb = corpus({
+    "first.txt": "The library opens at nine.\nIt closes at six on weekdays.\nThe reading room is on the second floor.\n",
+    "second.txt": "The swimming pool reopened after repairs to its roof.\nLessons for children start in May.\nThe sauna stays closed.\n",
+  });
+
+  it("stops at the end of the excerpt's document", () => {
+    const excerpt = kb.ask("Where is the reading room?").excerpts[0]!;
+    expect(excerpt.text).toBe("The reading room is on the second floor.");
+    expect(excerpt.context).toEqual({ before: ["The library opens at nine.", "It closes at six on weekdays."], after: [] });
+  });
+
+  it("starts at the beginning of the excerpt's document", () => {
+    const excerpt = kb.ask("Why did the swimming pool close?").excerpts[0]!;
+    expect(excerpt.text).toBe("The swimming pool reopened after repairs to its roof.");
+    expect(excerpt.context).toEqual({ before: [], after: ["Lessons for children start in May.", "The sauna stays closed."] });
+  });
+});
+
+describe("the question length limit", () => {
+  const texts = { "ferry.txt": "The ferry to the island leaves at nine every morning.\nTickets are sold at the harbour office.\n" };
+  const question = "When does the ferry to the island leave?";
+
+  it("answers a question of exactly the limit and declines one character more", () => {
+    expect(corpus(texts, { maxQuestionChars: question.length }).ask(question)).toMatchObject({ answered: true });
+    expect(corpus(texts, { maxQuestionChars: question.length - 1 }).ask(question)).toMatchObject({ answered: false, reason: "too-long" });
+  });
+});
