@@ -22,6 +22,8 @@ interface BenchSentence {
 }
 
 const PROGRESS_EVERY = 50_000;
+/** Bench sentences have no place in a file: one shared empty place, not an object per sentence. */
+const NO_PLACE = Object.freeze({});
 
 /** The engine's knowledge base over sentences given ready-split (documents are their `doc` numbers). */
 export function knowledgeBaseOf(sentences: readonly BenchSentence[], options: Partial<EngineOptions> = {}, onProgress?: (done: number) => void): SentenceKnowledgeBase {
@@ -32,11 +34,11 @@ export function knowledgeBaseOf(sentences: readonly BenchSentence[], options: Pa
     const chunk = sentences.slice(from, from + PROGRESS_EVERY);
     const terms = termsOfMany(chunk.map((s) => s.text));
     chunk.forEach((s, i) => {
-      corpus[from + i] = { text: s.text, terms: terms[i]!, document: s.doc, line: 0, position: s.position };
+      corpus[from + i] = { text: s.text, terms: terms[i]!, document: s.doc, place: NO_PLACE, position: s.position };
       documents = Math.max(documents, s.doc + 1);
     });
   }
-  const docs: SourceDocument[] = Array.from({ length: documents }, (_, d) => ({ id: String(d), text: "", bytes: 0, meta: { title: String(d) } }));
+  const docs: SourceDocument[] = Array.from({ length: documents }, (_, d) => ({ id: String(d), text: "", blocks: [], bytes: 0, meta: { title: String(d) } }));
   return new SentenceKnowledgeBase(docs, corpus, options);
 }
 

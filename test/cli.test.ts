@@ -15,12 +15,13 @@ describe("npm run ask -- --json (the benchmark contract)", () => {
     const { stdout } = await child;
     const lines = stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(2);
-    const [answered, declined] = lines.map((l) => JSON.parse(l) as { question: string; answered: boolean; results: Array<{ text: string; score: number; source: { id: string; title: string } }> });
+    const [answered, declined] = lines.map((l) => JSON.parse(l) as { question: string; answered: boolean; results: Array<{ text: string; score: number; source: { id: string; title: string; location: Record<string, unknown> } }> });
     expect(answered!.question).toBe("How many senior officers were on the recorded conference?");
     expect(answered!.answered).toBe(true);
     expect(answered!.results).toHaveLength(2);
     expect(answered!.results[0]!.text).toMatch(/four senior officers/);
-    expect(answered!.results[0]!.source).toEqual({ id: "000_c0686f1146004472.txt", title: "Use of non-secure line behind Taurus talk leak to Russia: Pistorius" });
+    // location: where the excerpt stands in its file ({line} for plain text; {page} for PDF, {heading} for web pages and Word).
+    expect(answered!.results[0]!.source).toEqual({ id: "000_c0686f1146004472.txt", title: "Use of non-secure line behind Taurus talk leak to Russia: Pistorius", location: { line: 22 } });
     expect(answered!.results[0]!.score).toBeGreaterThanOrEqual(answered!.results[1]!.score);
     expect(Object.keys(answered!).sort()).toEqual(["answered", "confidence", "question", "results"]);
     expect((answered as unknown as { confidence: string }).confidence).toBe("high");

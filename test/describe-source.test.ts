@@ -7,10 +7,11 @@ const kb = buildKnowledgeBase([
   {
     id: "ferry.txt",
     text: "The ferry to the island leaves at nine every morning.\n",
+    blocks: [],
     bytes: 3056,
     meta: { title: "Ferry times", outlet: "Island News", author: "A. Writer", date: "2025-01-02", url: "https://example.org/ferry" },
   },
-  { id: "notes.txt", text: "Tickets are sold at the harbour office.\n", bytes: 812, meta: { title: "Notes", author: "B. Clerk" } },
+  { id: "notes.txt", text: "Tickets are sold at the harbour office.\n", blocks: [], bytes: 812, meta: { title: "Notes", author: "B. Clerk" } },
 ]);
 
 describe("a source is described the same way in the console and on Discord", () => {

@@ -2,7 +2,9 @@
  * npm run --silent ask -- [question] [--corpus DIR] [--top N] [--json]
  * Answers one question, or one question per line of standard input when none is given.
  * With --json: exactly one JSON object per line on stdout, nothing else (benchmarks depend on it):
- * {"question", "answered", "confidence" (answered lines only: "high" or "low"), "results": [{"text", "score", "source": {"id", "title"}}]}.
+ * {"question", "answered", "confidence" (answered lines only: "high" or "low"), "results": [{"text", "score", "source": {"id", "title", "location"}}]},
+ * where location is where the excerpt stands in its file: {"page"} (PDF), {"heading"} (web page, Word;
+ * Markdown also "line"), {"line"} (text).
  * With the semantic stage on (SEMANTIC, default on) it waits for the corpus's sentence vectors before the
  * first answer, so that every answer comes from the same ranking; SEMANTIC=off answers from BM25 at once.
  */

@@ -1,13 +1,14 @@
 /** Answers and corpus listings as plain terminal text (the console chat and `npm run ask`). */
 import type { KnowledgeBase } from "../core/contracts.js";
 import { describeSource, formatBytes } from "../core/describe.js";
+import { describePlace } from "../core/place.js";
 import type { Answer, Citation } from "../core/types.js";
 
 const bold = (s: string, tty: boolean) => (tty ? `\x1b[1m${s}\x1b[22m` : `*${s}*`);
 
-/** "Title — outlet, date (file, line 3, link)": in a terminal the link is written out. */
+/** "Title — outlet, date (file, p. 3 or heading or line 3, link)": in a terminal the link is written out. */
 function describeCitation(c: Citation): string {
-  return `${describeSource(c.meta)} (${[c.documentId, `line ${c.location.line}`, c.meta.url].filter(Boolean).join(", ")})`;
+  return `${describeSource(c.meta)} (${[c.documentId, describePlace(c.location), c.meta.url].filter(Boolean).join(", ")})`;
 }
 
 export function formatAnswer(answer: Answer, kb: KnowledgeBase, options: { top: number; tty: boolean }): string {

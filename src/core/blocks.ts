@@ -1,51 +1,31 @@
 /**
- * A document's text → blocks of prose (paragraphs) with the line each starts on.
- * Plain text: one paragraph per line, unless the file is hard-wrapped (then blank lines separate paragraphs).
- * Markdown: blank-line paragraphs, headings and list items as their own blocks, code and tables skipped,
- * inline markup reduced to its text. Front matter is skipped in both.
+ * A document's blocks, as its reader produced them, → the blocks worth analysing: blocks that are mostly not
+ * words (base64, hashes, minified code, markup debris) left out, very long paragraphs cut into pieces so that
+ * no single text sent to the NLP is unbounded. Nothing here knows about file formats: a block is text with
+ * its place (src/corpus/formats/ make them).
  *
  * Everything here runs in time linear in the text: a corpus file is untrusted input, and one line that
  * makes a regular expression backtrack would stall every refresh (see test/corpus/hostile-files.test.ts).
  */
-import { inlineText } from "./inline-markup.js";
 import { LINES_PER_STEP, runToEnd, type Steps } from "./steps.js";
+import type { Place, TextBlock } from "./types.js";
 import { isSpaceCode, wordCharacterAt } from "../text/characters.js";
-
-export interface Block {
-  text: string;
-  /** 1-based line of the document where the block starts. */
-  line: number;
-  /** Lines of the document where each joined source line starts within `text` (for hard-wrapped paragraphs). */
-  lineStarts: Array<{ offset: number; line: number }>;
-  isHeading: boolean;
-}
 
 /** Paragraphs longer than this are cut into pieces at whitespace, so no single text sent to the NLP is unbounded. */
 export const MAX_BLOCK_CHARS = 8_000;
 
-export function frontMatterLength(lines: readonly string[]): number {
-  if (lines[0]?.trim() !== "---") return 0;
-  for (let i = 1; i < Math.min(lines.length, 200); i++) {
-    if (lines[i]!.trim() === "---" || lines[i]!.trim() === "...") return i + 1;
-  }
-  return 0;
+export function analysableBlocks(blocks: readonly TextBlock[]): TextBlock[] {
+  return runToEnd(analysableBlocksInSteps(blocks));
 }
 
-export function blocksOf(text: string, format: "txt" | "md"): Block[] {
-  return runToEnd(blocksInSteps(text, format));
-}
-
-/** `blocksOf` as steps, pausing every LINES_PER_STEP lines and blocks (see steps.ts). */
-export function* blocksInSteps(text: string, format: "txt" | "md"): Steps<Block[]> {
-  const lines = yield* linesOf(text.replace(/^\uFEFF/, ""));
-  const first = frontMatterLength(lines);
-  const raw = yield* (format === "md" ? markdownBlocks(lines, first) : plainBlocks(lines, first));
-  const blocks: Block[] = [];
-  for (const [i, block] of raw.entries()) {
-    if (isProse(block)) for (const piece of splitLongBlock(block)) blocks.push(piece);
+/** `analysableBlocks` as steps, pausing every LINES_PER_STEP blocks (see steps.ts). */
+export function* analysableBlocksInSteps(blocks: readonly TextBlock[]): Steps<TextBlock[]> {
+  const kept: TextBlock[] = [];
+  for (const [i, block] of blocks.entries()) {
+    if (isProse(block)) for (const piece of splitLongBlock(block)) kept.push(piece);
     if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
   }
-  return blocks;
+  return kept;
 }
 
 /** Runs of this many non-space characters are not words (base64, hashes, minified code). */
@@ -57,7 +37,7 @@ const LONGEST_WORD = 40;
  * digits two to one (markup debris such as `* * *` or `[ ( <`, which wink-nlp would otherwise turn into
  * one token per character). One scan of the text: regular expressions cost a match object per symbol.
  */
-function isProse(block: Block): boolean {
+function isProse(block: TextBlock): boolean {
   const { text } = block;
   let junk = 0;
   let run = 0;
@@ -81,165 +61,12 @@ function isProse(block: Block): boolean {
   return junk <= text.length / 2 && symbols <= (nonSpace * 2) / 3;
 }
 
-function* plainBlocks(lines: readonly string[], first: number): Steps<Block[]> {
-  if (yield* isHardWrapped(lines, first)) return yield* paragraphs(lines, first);
-  const blocks: Block[] = [];
-  for (let i = first; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line) blocks.push({ text: line, line: i + 1, lineStarts: [{ offset: 0, line: i + 1 }], isHeading: false });
-    if (i % LINES_PER_STEP === 0) yield;
-  }
-  return blocks;
-}
-
-/** `text.split(/\r\n|\r|\n/)`, pausing every LINES_PER_STEP lines: a million short lines take a while. */
-function* linesOf(text: string): Steps<string[]> {
-  const lines: string[] = [];
-  const breaks = /\r\n|\r|\n/g;
-  let start = 0;
-  for (let found = breaks.exec(text); found; found = breaks.exec(text)) {
-    lines.push(text.slice(start, found.index));
-    start = found.index + found[0].length;
-    if (lines.length % LINES_PER_STEP === 0) yield;
-  }
-  lines.push(text.slice(start));
-  return lines;
-}
-
-/** The length of a line without its trailing white space (`line.trimEnd().length`, without the copy). */
-function trimmedLength(line: string): number {
-  let end = line.length;
-  while (end > 0 && isSpaceCode(line.charCodeAt(end - 1))) end--;
-  return end;
-}
-
-/**
- * Hard-wrapped text (lines cut at a fixed width) has most lines of similar length, ending mid-sentence.
- * Two counting passes over the lines from `first`, pausing as they go.
- */
-function* isHardWrapped(lines: readonly string[], first: number): Steps<boolean> {
-  let nonBlank = 0;
-  let longest = 0;
-  for (let i = first; i < lines.length; i++) {
-    const length = trimmedLength(lines[i]!);
-    if (length > 0) nonBlank++;
-    longest = Math.max(longest, length);
-    if (i % LINES_PER_STEP === 0) yield;
-  }
-  if (nonBlank < 5 || longest > 120) return false;
-  let wrapped = 0;
-  for (let i = first; i < lines.length; i++) {
-    const line = lines[i]!;
-    const length = trimmedLength(line);
-    if (length > 0 && length >= longest * 0.6 && !LINE_END_PUNCTUATION.includes(line[length - 1]!)) wrapped++;
-    if (i % LINES_PER_STEP === 0) yield;
-  }
-  return wrapped >= nonBlank * 0.5;
-}
-
-const LINE_END_PUNCTUATION = `.!?:"'”’)`;
-
-/** Blank-line separated paragraphs, lines joined by a space. */
-function* paragraphs(lines: readonly string[], first: number): Steps<Block[]> {
-  const blocks: Block[] = [];
-  let current: Block | undefined;
-  for (let i = first; i < lines.length; i++) {
-    if (i % LINES_PER_STEP === 0) yield;
-    const line = lines[i]!.trim();
-    if (!line) {
-      current = undefined;
-      continue;
-    }
-    if (!current) {
-      current = { text: line, line: i + 1, lineStarts: [{ offset: 0, line: i + 1 }], isHeading: false };
-      blocks.push(current);
-    } else {
-      current.lineStarts.push({ offset: current.text.length + 1, line: i + 1 });
-      current.text += " " + line;
-    }
-  }
-  return blocks;
-}
-
-function* markdownBlocks(lines: readonly string[], first: number): Steps<Block[]> {
-  const blocks: Block[] = [];
-  let current: Block | undefined;
-  let inFence = false;
-  const push = (text: string, line: number, isHeading: boolean) => {
-    const block: Block = { text, line, lineStarts: [{ offset: 0, line }], isHeading };
-    blocks.push(block);
-    return block;
-  };
-  for (let i = first; i < lines.length; i++) {
-    if (i % LINES_PER_STEP === 0) yield;
-    const rawLine = lines[i]!;
-    const line = rawLine.trim();
-    if (/^(```|~~~)/.test(line)) {
-      inFence = !inFence;
-      current = undefined;
-      continue;
-    }
-    // Code, tables, rules and HTML are not prose to answer with.
-    if (inFence || line.startsWith("|") || isRule(line) || /^<[^>]+>$/.test(line) || /^ {4,}\S/.test(rawLine)) {
-      current = undefined;
-      continue;
-    }
-    if (!line) {
-      current = undefined;
-      continue;
-    }
-    const heading = headingText(line);
-    if (heading !== undefined) {
-      push(inlineText(heading), i + 1, true);
-      current = undefined;
-      continue;
-    }
-    const item = listItemText(line);
-    const text = inlineText((item ?? line).replace(/^>\s?/, ""));
-    if (!text) continue;
-    if (item !== undefined || !current) {
-      current = push(text, i + 1, false);
-    } else {
-      current.lineStarts.push({ offset: current.text.length + 1, line: i + 1 });
-      current.text += " " + text;
-    }
-  }
-  return blocks;
-}
-
-/** A thematic break: three or more of `-`, `*`, `_` and nothing else but spaces (`/^([-*_]\s*){3,}$/`). */
-function isRule(line: string): boolean {
-  return /^[-*_][-*_\s]*$/.test(line) && line.replace(/\s+/g, "").length >= 3;
-}
-
-/**
- * The text of a Markdown heading line (trimmed), as `/^#{1,6}\s+(.*?)\s*#*$/` would capture it, or undefined.
- * Closing `#`s and spaces are cut from the end by a scan: the regex retried the tail at every character.
- */
-function headingText(line: string): string | undefined {
-  const opening = /^#{1,6}\s+/.exec(line);
-  if (!opening) return undefined;
-  let end = line.length;
-  while (end > opening[0].length && line[end - 1] === "#") end--;
-  while (end > opening[0].length && /\s/.test(line[end - 1]!)) end--;
-  const text = line.slice(opening[0].length, end);
-  return LINE_TERMINATOR.test(text) ? undefined : text;
-}
-
-/** The text of a list item line, as `/^(?:[-*+]|\d+[.)])\s+(.*)$/` would capture it, or undefined. */
-function listItemText(line: string): string | undefined {
-  const marker = /^(?:[-*+]|\d+[.)])\s+/.exec(line);
-  if (!marker) return undefined;
-  const text = line.slice(marker[0].length);
-  return LINE_TERMINATOR.test(text) ? undefined : text;
-}
-
 /** The characters `.` does not match (lines are split at \n and \r, but U+2028/9 can remain). */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
-function splitLongBlock(block: Block): Block[] {
+function splitLongBlock(block: TextBlock): TextBlock[] {
   if (block.text.length <= MAX_BLOCK_CHARS) return [block];
-  const pieces: Block[] = [];
+  const pieces: TextBlock[] = [];
   let offset = 0;
   while (offset < block.text.length) {
     let end = Math.min(block.text.length, offset + MAX_BLOCK_CHARS);
@@ -251,15 +78,17 @@ function splitLongBlock(block: Block): Block[] {
       const cut = sentenceEnd >= 0 ? sentenceEnd + 1 : space;
       if (cut >= 0) end = offset + MAX_BLOCK_CHARS * 0.75 + cut;
     }
-    pieces.push({
-      text: block.text.slice(offset, end).trim(),
-      line: lineAt(block, offset),
-      lineStarts: [{ offset: 0, line: lineAt(block, offset) }],
-      isHeading: block.isHeading,
-    });
+    const text = block.text.slice(offset, end);
+    const lead = text.length - text.trimStart().length;
+    const starts = (block.starts ?? [])
+      .filter((s) => s.offset > offset + lead && s.offset < end)
+      .map((s) => ({ offset: s.offset - offset - lead, place: s.place }));
+    if (text.trim()) {
+      pieces.push({ text: text.trim(), place: placeAt(block, offset + lead), ...(starts.length > 0 && { starts }), ...(block.isHeading && { isHeading: true }) });
+    }
     offset = end;
   }
-  return pieces.filter((p) => p.text);
+  return pieces;
 }
 
 /**
@@ -276,12 +105,12 @@ function lastSentenceEnd(text: string): number {
   return -1;
 }
 
-/** The document line of a character offset within a block. */
-export function lineAt(block: Block, offset: number): number {
-  let line = block.line;
-  for (const start of block.lineStarts) {
-    if (start.offset <= offset) line = start.line;
+/** The place of a character offset within a block: where the part of the block holding it starts. */
+export function placeAt(block: TextBlock, offset: number): Place {
+  let place = block.place;
+  for (const start of block.starts ?? []) {
+    if (start.offset <= offset) place = start.place;
     else break;
   }
-  return line;
+  return place;
 }

@@ -127,7 +127,7 @@ function citationOf(kb: ComposeSource, index: number): Citation {
   return {
     documentId: document.id,
     meta: document.meta,
-    location: { line: sentence.line, sentence: sentence.position + 1, sentences: kb.sentencesInDocument(sentence.document) },
+    location: { ...sentence.place, sentence: sentence.position + 1, sentences: kb.sentencesInDocument(sentence.document) },
   };
 }
 

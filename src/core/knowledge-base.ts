@@ -73,7 +73,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     this.documents = documents;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.index = index ?? new SentenceIndex(sentences as readonly CorpusSentence[], this.options.bm25);
-    this.sentences = sentences.map(({ text, document, line, position }) => ({ text, document, line, position }));
+    this.sentences = sentences.map(({ text, document, place, position }) => ({ text, document, place, position }));
     this.documentSentenceCounts = documents.map(() => 0);
     for (const s of sentences) this.documentSentenceCounts[s.document] = (this.documentSentenceCounts[s.document] ?? 0) + 1;
   }

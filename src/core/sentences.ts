@@ -1,16 +1,17 @@
 /** Documents → the answerable sentences of the corpus, in document order, each with its place. */
 import { splitSentences } from "../text/analyser.js";
-import { blocksInSteps, lineAt } from "./blocks.js";
+import { analysableBlocksInSteps, placeAt } from "./blocks.js";
 import { runToEnd, type Steps } from "./steps.js";
 import { furnitureInSteps } from "./furniture.js";
-import type { SourceDocument } from "./types.js";
+import type { Place, SourceDocument } from "./types.js";
 
 /** A sentence as the knowledge base keeps it. */
 export interface StoredSentence {
   text: string;
   /** Index of the document in the corpus. */
   document: number;
-  line: number;
+  /** Where the sentence starts (page, heading path or line), as the document's reader placed it. */
+  place: Place;
   /** 0-based position among the document's answerable sentences. */
   position: number;
 }
@@ -20,33 +21,29 @@ export interface CorpusSentence extends StoredSentence {
   terms: string[];
 }
 
-export function formatOf(documentId: string): "txt" | "md" {
-  return /\.(md|markdown)$/i.test(documentId) ? "md" : "txt";
-}
-
 /** The answerable sentences of one document: headings and page furniture left out. */
 export function sentencesOf(document: SourceDocument, documentIndex: number): CorpusSentence[] {
   return runToEnd(sentencesInSteps(document, documentIndex));
 }
 
 /**
- * `sentencesOf` as steps (see steps.ts): it pauses while finding paragraphs, after each paragraph's
- * analysis and after each furniture check, all bounded in size, so even one large document never holds
- * the event loop for long.
+ * `sentencesOf` as steps (see steps.ts): it pauses while filtering blocks, after each block's analysis and
+ * after each furniture check, all bounded in size, so even one large document never holds the event loop
+ * for long.
  */
 export function* sentencesInSteps(document: SourceDocument, documentIndex: number): Steps<CorpusSentence[]> {
   const candidates: Array<CorpusSentence & { block: number; isHeading: boolean }> = [];
-  const blocks = yield* blocksInSteps(document.text, formatOf(document.id));
+  const blocks = yield* analysableBlocksInSteps(document.blocks);
   for (const [blockIndex, block] of blocks.entries()) {
     for (const s of splitSentences(block.text)) {
       candidates.push({
         text: s.text,
         terms: s.terms.map((t) => t.term),
         document: documentIndex,
-        line: lineAt(block, s.start),
+        place: placeAt(block, s.start),
         position: 0,
         block: blockIndex,
-        isHeading: block.isHeading,
+        isHeading: block.isHeading === true,
       });
     }
     yield;
@@ -55,8 +52,7 @@ export function* sentencesInSteps(document: SourceDocument, documentIndex: numbe
   const kept: CorpusSentence[] = [];
   candidates.forEach((c, i) => {
     if (furniture[i] || c.isHeading || c.terms.length === 0) return;
-    kept.push({ text: c.text, terms: c.terms, document: c.document, line: c.line, position: kept.length });
+    kept.push({ text: c.text, terms: c.terms, document: c.document, place: c.place, position: kept.length });
   });
   return kept;
 }
-

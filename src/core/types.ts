@@ -13,20 +13,47 @@ export interface DocumentMeta {
   url?: string;
 }
 
-/** One corpus document as loaded: its text is never modified. */
+/** One corpus document as loaded. */
 export interface SourceDocument {
   /** Path relative to the corpus folder, with forward slashes, e.g. "000_c0686f1146004472.txt". */
   id: string;
+  /** The document's text as a reader sees it: the file itself for text formats, the extracted text otherwise. */
   text: string;
+  /** The document's prose, each block with its place, as its format's reader produced them. */
+  blocks: readonly TextBlock[];
+
   meta: DocumentMeta;
   /** Size of the file in bytes. */
   bytes: number;
 }
 
-/** Where a sentence stands in its document, for citations. */
-export interface Location {
-  /** 1-based line of the document where the sentence starts. */
-  line: number;
+/**
+ * Where a block or sentence stands in its document, in the terms that fit its format: a page (PDF),
+ * a heading path (web page, Word, Markdown: "Results › Costs"), a line (plain text, Markdown).
+ * The core passes it through to citations without knowing which format produced it.
+ */
+export interface Place {
+  /** 1-based page. */
+  page?: number;
+  /** The headings above the block, outermost first, joined by " › ". */
+  heading?: string;
+  /** 1-based line of the file. */
+  line?: number;
+}
+
+/** A block of prose (a paragraph, a list item, a heading) as a reader produced it. */
+export interface TextBlock {
+  text: string;
+  /** Where the block starts. */
+  place: Place;
+  /** Where later parts of the text start, when the block spans several lines or pages (offsets into `text`, ascending). */
+  starts?: ReadonlyArray<{ offset: number; place: Place }>;
+  /** Headings give sentences their place but are never answered. */
+  isHeading?: boolean;
+}
+
+/** Where a sentence stands in its document, for citations: its place (page, heading path or line) and its rank. */
+export interface Location extends Place {
   /** 1-based index of the sentence among the document's answerable sentences. */
   sentence: number;
   /** How many answerable sentences the document has. */

@@ -8,6 +8,7 @@ import { buildKnowledgeBaseInSteps, type EngineOptions, type SentenceKnowledgeBa
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
 import type { Answer, SkippedFile, SourceDocument } from "../core/types.js";
 import type { SemanticStage } from "../semantic/stage.js";
+import { EXTENSIONS } from "./formats/index.js";
 import { loadCorpus } from "./load.js";
 
 export interface LibraryOptions {
@@ -95,7 +96,7 @@ export class Library {
     const { documents, skipped } = await loadCorpus(options.corpusDir, options.maxFileBytes);
     if (documents.length === 0) {
       const why = skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.id}: ${s.reason}`).join("; ")})` : "";
-      throw new Error(`no usable .txt or .md documents in ${options.corpusDir}${why}`);
+      throw new Error(`no usable documents (${EXTENSIONS.join(" ")}) in ${options.corpusDir}${why}`);
     }
     const kb = await buildKnowledgeBaseInSteps(documents, { ...options.engine, maxQuestionChars: options.maxQuestionChars });
     return { kb, skipped };

@@ -1,8 +1,12 @@
-/** Reads a corpus folder (recursively): .txt and .md documents, their metadata, and why any file was skipped. */
+/**
+ * Reads a corpus folder (recursively): every file whose format has a reader (.txt, .md, .html, .pdf, .docx, …),
+ * its metadata, and why any file was skipped. Formats are known only through formats/index.ts.
+ */
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { SkippedFile, SourceDocument } from "../core/types.js";
 import { formatBytes } from "../core/describe.js";
+import { DEFAULT_LIMITS, isSkip, readerFor, readFile as readDocument, type ReadLimits } from "./formats/index.js";
 import { METADATA_FILE, metaOf, parseSourcesFile } from "./metadata.js";
 
 export interface LoadedCorpus {
@@ -10,10 +14,10 @@ export interface LoadedCorpus {
   skipped: SkippedFile[];
 }
 
-const DOCUMENT = /\.(txt|md|markdown)$/i;
+const isDocument = (id: string) => readerFor(id) !== undefined;
 
 /** Throws only when the folder itself cannot be read; a bad file is skipped with its reason. */
-export async function loadCorpus(dir: string, maxFileBytes: number): Promise<LoadedCorpus> {
+export async function loadCorpus(dir: string, maxFileBytes: number, limits: ReadLimits = DEFAULT_LIMITS): Promise<LoadedCorpus> {
   const documents: SourceDocument[] = [];
   const skipped: SkippedFile[] = [];
   const { files, links } = await listFiles(dir);
@@ -22,12 +26,12 @@ export async function loadCorpus(dir: string, maxFileBytes: number): Promise<Loa
     // Not followed: a link can point outside the corpus folder (or make a loop); say so rather than guess.
     // Links named like other files (an image) are ignored, as those files are.
     const target = await stat(path.join(dir, id)).catch(() => undefined);
-    const named = DOCUMENT.test(id) || isMetadataFile(id);
+    const named = isDocument(id) || isMetadataFile(id);
     if (!target && named) skipped.push({ id, reason: "cannot be read (symbolic link to nothing)" });
     else if (target && (named || target.isDirectory())) skipped.push({ id, reason: "symbolic link, not followed" });
   }
 
-  for (const id of files.filter((f) => DOCUMENT.test(f))) {
+  for (const id of files.filter(isDocument)) {
     const file = path.join(dir, id);
     try {
       const { size } = await stat(file);
@@ -35,31 +39,18 @@ export async function loadCorpus(dir: string, maxFileBytes: number): Promise<Loa
         skipped.push({ id, reason: `larger than the limit (${formatBytes(size)} > ${formatBytes(maxFileBytes)}, MAX_FILE_BYTES)` });
         continue;
       }
-      const bytes = await readFile(file);
-      const problem = unusable(bytes);
-      if (problem) {
-        skipped.push({ id, reason: problem });
+      // The format's reader: text checks (empty, NUL bytes, UTF-8) for text formats, its own for the others.
+      const read = await readDocument(await readFile(file), id, limits);
+      if (isSkip(read)) {
+        skipped.push({ id, reason: read.skip });
         continue;
       }
-      const text = bytes.toString("utf8");
-      documents.push({ id, text, bytes: size, meta: metaOf(id, text, metadata.get(id)) });
+      documents.push({ id, text: read.text, blocks: read.blocks, bytes: size, meta: metaOf(id, read.meta, read.titleHint, metadata.get(id)) });
     } catch (error) {
       skipped.push({ id, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }
   return { documents, skipped };
-}
-
-/** Why a file's bytes are not a usable text document, or undefined when they are. */
-export function unusable(bytes: Buffer): string | undefined {
-  if (bytes.length === 0 || bytes.toString("utf8").trim() === "") return "empty";
-  if (bytes.includes(0)) return "binary (contains NUL bytes)";
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return "not valid UTF-8 text";
-  }
-  return undefined;
 }
 
 /**

@@ -1,33 +1,15 @@
 /**
- * Citation metadata: from a document's YAML-style front matter, or from `sources.json` beside the texts
- * (keyed by file path relative to that folder), or, failing both, a title made from the text or file name.
+ * Citation metadata: what the file carries itself (front matter, a web page's title and byline, a PDF's or
+ * Word file's properties; read by its format's reader), or `sources.json` beside the files (keyed by file path
+ * relative to that folder), or, failing both, a title from the document's first heading or its file name.
  */
 import type { DocumentMeta } from "../core/types.js";
-import { frontMatterLength } from "../core/blocks.js";
 
 export const METADATA_FILE = "sources.json";
 
 type PartialMeta = Partial<DocumentMeta>;
 
 const FIELDS = ["title", "outlet", "author", "date", "url"] as const;
-
-/** Reads the simple `key: value` lines of a front matter block (no nested YAML). */
-export function frontMatterOf(text: string): PartialMeta {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  const length = frontMatterLength(lines);
-  const meta: PartialMeta = {};
-  for (const line of lines.slice(1, Math.max(1, length - 1))) {
-    // `key: value`; the value's trailing spaces are cut by trimEnd, not by the regex (`(.*?)\s*$` backtracks).
-    const match = /^([A-Za-z_]+)\s*:\s*/.exec(line);
-    const rest = match ? line.slice(match[0].length).trimEnd() : "";
-    if (!match || LINE_TERMINATOR.test(rest)) continue;
-    const key = match[1]!.toLowerCase();
-    const value = rest.replace(/^(["'])(.*)\1$/, "$2");
-    const field = key === "source" || key === "publisher" ? "outlet" : key === "link" ? "url" : key;
-    if ((FIELDS as readonly string[]).includes(field) && value) meta[field as keyof DocumentMeta] = value;
-  }
-  return meta;
-}
 
 /** Parses a sources.json: `{ "file.txt": { "title": …, "outlet": …, … } }`. Throws with a readable message. */
 export function parseSourcesFile(json: string): Map<string, PartialMeta> {
@@ -48,56 +30,16 @@ export function parseSourcesFile(json: string): Map<string, PartialMeta> {
   return result;
 }
 
-/** A readable title when no metadata gives one: a markdown heading, else the file name made readable. */
-export function fallbackTitle(id: string, text: string): string {
-  const heading = firstHeading(text);
-  if (heading !== undefined) return heading.slice(0, 200);
+/** A readable title when no metadata gives one: the document's first heading, else the file name made readable. */
+export function fallbackTitle(id: string, titleHint?: string): string {
+  if (titleHint) return titleHint.slice(0, 200);
   const name = id.split("/").pop()!.replace(/\.[^.]+$/, "");
   const words = name.replace(/[_-]+/g, " ").trim();
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : id;
 }
 
-export function metaOf(id: string, text: string, fromFile: PartialMeta | undefined): DocumentMeta {
-  const meta = { ...fromFile, ...frontMatterOf(text) };
-  return { ...meta, title: meta.title ?? fallbackTitle(id, text) };
-}
-
-/** The characters `.` does not match, and where `^` matches after in multiline mode. */
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
-
-/**
- * What `/^#\s+(.+?)\s*#*$/m` captures, found line by line in linear time (the regex retried the end of
- * the line at every character of a long heading: `# a`, 50,000 spaces and `b` took seconds).
- */
-function firstHeading(text: string): string | undefined {
-  const lineStarts = /[\n\r\u2028\u2029]/g;
-  for (let start = 0; start < text.length; ) {
-    if (text[start] === "#") {
-      const heading = headingAt(text, start);
-      if (heading !== undefined) return heading;
-    }
-    lineStarts.lastIndex = start;
-    const end = lineStarts.exec(text);
-    if (!end) break;
-    start = end.index + 1;
-  }
-  return undefined;
-}
-
-/** The regex's capture at a line starting with `#`: `\s+` may run over blank lines, the capture may not. */
-function headingAt(text: string, hash: number): string | undefined {
-  let from = hash + 1;
-  while (from < text.length && /\s/.test(text[from]!)) from++;
-  if (from === hash + 1) return undefined;
-  if (from === text.length) {
-    // Only white space follows: the regex backtracks and captures its last character `.` matches.
-    for (let i = text.length - 1; i > hash + 1; i--) if (!LINE_TERMINATOR.test(text[i]!)) return text[i];
-    return undefined;
-  }
-  const terminator = /[\n\r\u2028\u2029]/g;
-  terminator.lastIndex = from;
-  let end = terminator.exec(text)?.index ?? text.length;
-  while (end > from && text[end - 1] === "#") end--;
-  while (end > from && /\s/.test(text[end - 1]!)) end--;
-  return text.slice(from, Math.max(end, from + 1));
+/** The file's own metadata wins over sources.json, field by field. */
+export function metaOf(id: string, own: PartialMeta, titleHint: string | undefined, fromFile: PartialMeta | undefined): DocumentMeta {
+  const meta = { ...fromFile, ...own };
+  return { ...meta, title: meta.title ?? fallbackTitle(id, titleHint) };
 }

@@ -5,6 +5,7 @@
  */
 import { ButtonStyle, ComponentType, type APIEmbed } from "discord.js";
 import { describeSource, type SourceStyle } from "../core/describe.js";
+import { describePlace } from "../core/place.js";
 import type { Answer, Citation, DocumentMeta, Excerpt } from "../core/types.js";
 import { encodeButtonId } from "./custom-id.js";
 import { DiscordLimits } from "./limits.js";
@@ -53,10 +54,21 @@ export function describeCitedSource(documentId: string, meta: DocumentMeta): str
 
 const describeCitation = (citation: Citation) => describeCitedSource(citation.documentId, citation.meta);
 
+/** Where in its document a citation points: "p. 12", "Results › Costs" (escaped), "line 3". */
+function placeOf(citation: Citation): string {
+  return describePlace(citation.location, (heading) => fitEscaped(heading, MAX_TITLE_CHARS));
+}
+
+/** "*Title* — outlet · p. 12". */
+function withPlace(citation: Citation): string {
+  const place = placeOf(citation);
+  return place === "" ? describeCitation(citation) : `${describeCitation(citation)} · ${place}`;
+}
+
 /** The citation line of an excerpt: source, where in it, link when known. */
 export function citationLine(citation: Citation): string {
   const url = safeUrl(citation.meta.url);
-  const parts = [describeCitation(citation), `line ${citation.location.line}`];
+  const parts = [describeCitation(citation), placeOf(citation)].filter((p) => p !== "");
   if (url !== undefined) parts.push(`[link](${url})`);
   return parts.join(" · ");
 }
@@ -68,8 +80,8 @@ export function alsoInLine(citations: readonly Citation[], maxShown = MAX_ALSO_I
   if (maxShown <= 0) return `also in ${extra.length} other document${extra.length === 1 ? "" : "s"}`;
   const shown = extra.slice(0, maxShown).map((c) => {
     const url = safeUrl(c.meta.url);
-    const where = `line ${c.location.line}${url === undefined ? "" : `, [link](${url})`}`;
-    return `${describeCitation(c)} (${where})`;
+    const where = [placeOf(c), url === undefined ? "" : `[link](${url})`].filter((p) => p !== "").join(", ");
+    return where === "" ? describeCitation(c) : `${describeCitation(c)} (${where})`;
   });
   const more = extra.length - shown.length;
   return `also in ${shown.join("; ")}${more > 0 ? ` and ${more} more` : ""}`;
@@ -81,7 +93,7 @@ export function excerptBlock(excerpt: Excerpt, number: number, budget: number): 
   const own = excerpt.citations[0];
   // The citation lines, fullest first; the first that leaves room for a readable excerpt is used.
   const ownLine = own === undefined ? "" : `\n↳ ${citationLine(own)}`;
-  const bareOwnLine = own === undefined ? "" : `\n↳ ${describeCitation(own)} · line ${own.location.line}`;
+  const bareOwnLine = own === undefined ? "" : `\n↳ ${withPlace(own)}`;
   const also = (n: number): string => {
     const line = alsoInLine(excerpt.citations, n);
     return line === "" ? "" : `\n↳ ${line}`;
@@ -179,7 +191,7 @@ export function formatContext(answer: Answer, page: number, pageSize = EXCERPTS_
   const budget = Math.floor((DiscordLimits.embedDescription - separator.length * (shown.length - 1)) / Math.max(1, shown.length));
   const blocks = shown.map((excerpt, i) => {
     const own = excerpt.citations[0];
-    const head = `**[${first + i + 1}]** ${own === undefined ? "" : `${describeCitation(own)} · line ${own.location.line}`}\n`;
+    const head = `**[${first + i + 1}]** ${own === undefined ? "" : withPlace(own)}\n`;
     const room = budget - head.length;
     const before = excerpt.context.before.join(" ");
     const after = excerpt.context.after.join(" ");

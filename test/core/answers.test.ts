@@ -6,10 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { buildKnowledgeBase, type EngineOptions } from "../../src/core/knowledge-base.js";
 import type { Answer } from "../../src/core/types.js";
+import { textDocument } from "../../src/corpus/formats/text.js";
 import { DECLINE_MODEL } from "../../src/core/decline-model.js";
 
 const corpus = (texts: Record<string, string>, options: Partial<EngineOptions> = {}) =>
-  buildKnowledgeBase(Object.entries(texts).map(([id, text]) => ({ id, text, bytes: text.length, meta: { title: id } })), options);
+  buildKnowledgeBase(Object.entries(texts).map(([id, text]) => textDocument(id, text, { title: id })), options);
 
 const cited = (answer: Answer, text: RegExp) => answer.excerpts.find((e) => text.test(e.text))?.citations.map((c) => c.documentId);
 

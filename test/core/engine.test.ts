@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Library } from "../../src/corpus/library.js";
+import { textDocument } from "../../src/corpus/formats/text.js";
 import { buildKnowledgeBase, type SentenceKnowledgeBase } from "../../src/core/knowledge-base.js";
 import type { Answer } from "../../src/core/types.js";
 
@@ -80,7 +81,7 @@ describe("answers", () => {
     expect(citation.documentId).toBe("000_c0686f1146004472.txt");
     expect(citation.meta.outlet).toBe("dpa");
     const lines = readFileSync(new URL("../../corpus/000_c0686f1146004472.txt", import.meta.url), "utf8").split("\n");
-    expect(lines[citation.location.line - 1]).toContain("Taurus has a range of 500 kilometres");
+    expect(lines[citation.location.line! - 1]).toContain("Taurus has a range of 500 kilometres");
   });
 
   it("merges a statement quoted by several outlets into one excerpt citing each of them", () => {
@@ -163,7 +164,7 @@ describe("page furniture never comes back as an answer", () => {
       "Subscribe to our newsletter",
       "Share your thoughts in the comments below",
     ].join("\n");
-    const local = buildKnowledgeBase([{ id: "bridge.txt", text, bytes: text.length, meta: { title: "Bridge" } }]);
+    const local = buildKnowledgeBase([textDocument("bridge.txt", text, { title: "Bridge" })]);
     const kept = local.sentences.map((s) => s.text);
     // The date line, byline and the two prompts go; the six body sentences stay (a headline with a verb may stay).
     expect(kept.filter((s) => !/^Harbour bridge reopens/.test(s))).toEqual(text.split("\n").slice(3, 9));
@@ -195,13 +196,13 @@ describe("bad input", () => {
       "Guided tours of the coin collection start at noon.",
       "Entry to the new wing is free for children.",
     ].join("\n");
-    const local = buildKnowledgeBase([{ id: "blob.txt", text, bytes: 0, meta: { title: "Blob" } }], { maxQuestionChars: 500_000 });
+    const local = buildKnowledgeBase([textDocument("blob.txt", text, { title: "Blob" })], { maxQuestionChars: 500_000 });
     expect(local.ask("What opens the vault door?").excerpts[0]?.text).toBe("The brass key opens the vault door.");
     expect(local.ask("y".repeat(300_000)).answered).toBe(false);
   });
 
   it("returns mention and markdown text as plain data (escaping is the surface's job)", () => {
-    const local = buildKnowledgeBase([{ id: "a.txt", text: "@everyone the **meeting** moved to room 12 on Friday.\nOther text here.", bytes: 0, meta: { title: "A" } }]);
+    const local = buildKnowledgeBase([textDocument("a.txt", "@everyone the **meeting** moved to room 12 on Friday.\nOther text here.", { title: "A" })]);
     expect(local.ask("Where did the meeting move?").excerpts[0]?.text).toBe("@everyone the **meeting** moved to room 12 on Friday.");
   });
 });

@@ -113,7 +113,7 @@ describe("refreshing the library", () => {
     const before = library.current;
     await rm(path.join(dir, "ferry.txt"));
     await writeFile(path.join(dir, "broken.txt"), Buffer.from([0, 1, 2]));
-    await expect(library.refresh()).rejects.toThrow(/no usable \.txt or \.md documents.*broken\.txt: binary/);
+    await expect(library.refresh()).rejects.toThrow(/no usable documents \(\.txt \.md .*\) in .*broken\.txt: binary/);
     expect(library.current).toBe(before);
     expect(library.current.ask("When does the ferry leave?").excerpts[0]?.text).toMatch(/leaves at nine/);
 

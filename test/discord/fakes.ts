@@ -3,7 +3,7 @@ import type { KnowledgeBase } from "../../src/core/contracts.js";
 import type { Answer, Citation, DocumentMeta, Excerpt, SourceDocument } from "../../src/core/types.js";
 
 export function doc(id: string, meta: Partial<DocumentMeta> = {}, text = "First line.\nSecond line."): SourceDocument {
-  return { id, text, meta: { title: meta.title ?? id, ...meta }, bytes: Buffer.byteLength(text) };
+  return { id, text, blocks: [], meta: { title: meta.title ?? id, ...meta }, bytes: Buffer.byteLength(text) };
 }
 
 export function citation(d: SourceDocument, line = 1): Citation {
