@@ -33,6 +33,8 @@ export interface Config {
   maxQuestionChars: number;
   /** SEMANTIC: reorder BM25's candidates by meaning too (a sentence encoder in a worker thread); off = BM25 alone. */
   semantic: boolean;
+  /** CACHE_DIR: what the bot computes and keeps between runs (sentence vectors). */
+  cacheDir: string;
   /** ASK_CHANNEL_THREADS: answer questions asked in ask channels in a new thread (per server: /settings). */
   askChannelThreads: boolean;
   /** MOD_LOG_CHANNEL_ID: channel where settings changes and answers removed by moderators are noted (per server: /settings). */
@@ -51,6 +53,7 @@ export const CONFIG_DEFAULTS = {
   maxFileBytes: 5 * 1024 * 1024,
   maxQuestionChars: 500,
   semantic: true,
+  cacheDir: ".cache",
   askChannelThreads: false,
   databasePath: "data/lookout.db",
   questionLogDays: 30,
@@ -174,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxFileBytes: wholeNumber("MAX_FILE_BYTES", CONFIG_DEFAULTS.maxFileBytes, 1),
     maxQuestionChars: wholeNumber("MAX_QUESTION_CHARS", CONFIG_DEFAULTS.maxQuestionChars, 1),
     semantic: boolean("SEMANTIC", CONFIG_DEFAULTS.semantic),
+    cacheDir: read("CACHE_DIR") ?? CONFIG_DEFAULTS.cacheDir,
     askChannelThreads: boolean("ASK_CHANNEL_THREADS", CONFIG_DEFAULTS.askChannelThreads),
     modLogChannelId: snowflake("MOD_LOG_CHANNEL_ID"),
     databasePath: read("DATABASE_PATH") ?? CONFIG_DEFAULTS.databasePath,

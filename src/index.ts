@@ -3,7 +3,7 @@
  */
 import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
 import { createLogger } from "./log.js";
-import { openLibrary } from "./open-library.js";
+import { describeLibraryEvent, openLibrary } from "./open-library.js";
 import { runConsoleChat } from "./console/chat.js";
 
 async function main(): Promise<void> {
@@ -19,15 +19,10 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const consoleChat = !config.discordToken;
   const library = await openLibrary(config, (event) => {
-    if (event.kind === "failed") {
-      const message = `the semantic stage is off, answers come from BM25 alone: ${event.error.message}`;
-      if (consoleChat) process.stderr.write(`warning: ${message}\n`);
-      else logger.warn({ err: event.error }, message);
-    } else if (event.kind === "too-large") {
-      const message = `the corpus has ${event.sentences} sentences, more than the semantic stage embeds (${event.maxSentences}): answers come from BM25 alone`;
-      if (consoleChat) process.stderr.write(`note: ${message}\n`);
-      else logger.warn(event, message);
-    } else if (!consoleChat) logger.info(event, "sentence vectors ready: the semantic stage is on");
+    const { level, text } = describeLibraryEvent(event);
+    if (consoleChat) {
+      if (level === "warn") process.stderr.write(`warning: ${text}\n`);
+    } else logger[level](event, text);
   });
   const kb = library.current;
   const loaded = { documents: kb.documents.length, sentences: kb.sentenceCount, ms: Math.round(performance.now() - started) };

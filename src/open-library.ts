@@ -1,16 +1,59 @@
-/** The library as the settings describe it: the corpus folder, and the semantic stage unless SEMANTIC=off. Shared by the bot, the console and `ask`. */
+/**
+ * The library as the settings describe it: the corpus folder, and the semantic stage unless SEMANTIC=off,
+ * with the sentence vectors saved in CACHE_DIR by the last run. Shared by the bot, the console and `ask`.
+ */
+import path from "node:path";
 import type { Config } from "./config.js";
 import { Library } from "./corpus/library.js";
 import { SemanticStage, type SemanticStageOptions } from "./semantic/stage.js";
-import { startUseLiteEncoder } from "./semantic/use-lite.js";
+import { startUseLiteEncoder, USE_LITE_IDENTITY } from "./semantic/use-lite.js";
+import { readVectorFile, writeVectorFile } from "./semantic/vector-file.js";
 
-export async function openLibrary(config: Config, onSemanticEvent?: SemanticStageOptions["onEvent"], corpusDir = config.corpusDir): Promise<Library> {
+export type LibraryEvent = Parameters<NonNullable<SemanticStageOptions["onEvent"]>>[0] | { kind: "vectors-not-reused"; file: string; problem: string } | { kind: "vectors-not-saved"; file: string; error: Error };
+
+export async function openLibrary(config: Config, onEvent?: (event: LibraryEvent) => void, corpusDir = config.corpusDir): Promise<Library> {
+  const vectorFile = path.join(config.cacheDir, "sentence-vectors.bin");
   // The encoder starts loading first: its worker thread works while this one reads the corpus.
-  const semantic = config.semantic ? new SemanticStage(startUseLiteEncoder(), { ...(onSemanticEvent && { onEvent: onSemanticEvent }) }) : undefined;
+  const semantic = config.semantic
+    ? new SemanticStage(startUseLiteEncoder(), {
+        onEvent: (event) => {
+          onEvent?.(event);
+          // Saved when something new was embedded, so the next start embeds only what changes.
+          if (event.kind === "ready" && event.embedded > 0) {
+            try {
+              writeVectorFile(vectorFile, USE_LITE_IDENTITY, semantic!.entries());
+            } catch (error) {
+              onEvent?.({ kind: "vectors-not-saved", file: vectorFile, error: error as Error });
+            }
+          }
+        },
+      })
+    : undefined;
+  if (semantic) {
+    const saved = readVectorFile(vectorFile, USE_LITE_IDENTITY);
+    if (saved.entries) semantic.remember(saved.entries);
+    else if (saved.problem !== "none saved yet") onEvent?.({ kind: "vectors-not-reused", file: vectorFile, problem: saved.problem });
+  }
   try {
     return await Library.open({ corpusDir, maxFileBytes: config.maxFileBytes, maxQuestionChars: config.maxQuestionChars, ...(semantic && { semantic }) });
   } catch (error) {
     await semantic?.close();
     throw error;
+  }
+}
+
+/** What to tell the operator about an event: a warning (BM25 alone, or work redone) or a note. */
+export function describeLibraryEvent(event: LibraryEvent): { level: "warn" | "info"; text: string } {
+  switch (event.kind) {
+    case "failed":
+      return { level: "warn", text: `the semantic stage is off, answers come from BM25 alone: ${event.error.message}` };
+    case "too-large":
+      return { level: "warn", text: `the corpus has ${event.sentences} sentences, more than the semantic stage embeds (${event.maxSentences}): answers come from BM25 alone` };
+    case "vectors-not-reused":
+      return { level: "warn", text: `saved sentence vectors not reused (${event.file}: ${event.problem}); computing them again` };
+    case "vectors-not-saved":
+      return { level: "warn", text: `sentence vectors could not be saved to ${event.file} (${event.error.message}); the next start computes them again` };
+    case "ready":
+      return { level: "info", text: `sentence vectors ready (${event.embedded} computed, ${event.sentences - event.embedded} reused, ${event.milliseconds} ms): the semantic stage is on` };
   }
 }

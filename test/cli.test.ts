@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -43,4 +43,27 @@ describe("npm run ask -- --json (the benchmark contract)", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe("sentence vectors kept in CACHE_DIR between runs", () => {
+  it("saves them on the first run, reuses them on the next, and recomputes them with a warning when the file is damaged", async () => {
+    const cache = await mkdtemp(path.join(tmpdir(), "lookout-cache-"));
+    try {
+      const file = path.join(cache, "sentence-vectors.bin");
+      const ask = () => run("node", ["--import", "tsx", "src/cli/ask.ts", "--json", "How far can the Taurus missile fly?"], { cwd: ROOT, env: { ...process.env, CACHE_DIR: cache, SEMANTIC: "on" } });
+      const first = await ask();
+      const saved = await stat(file);
+      const second = await ask();
+      expect(second.stdout).toBe(first.stdout);
+      expect((await stat(file)).mtimeMs, "nothing new to embed, so nothing rewritten").toBe(saved.mtimeMs);
+      expect(second.stderr).toBe("");
+      await writeFile(file, (await readFile(file)).subarray(0, 1000));
+      const third = await ask();
+      expect(third.stderr).toMatch(/saved sentence vectors not reused .*truncated/);
+      expect(third.stdout).toBe(first.stdout);
+      expect((await stat(file)).size).toBe(saved.size);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

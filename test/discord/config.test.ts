@@ -30,6 +30,7 @@ describe("loadConfig", () => {
       maxFileBytes: 5 * 1024 * 1024,
       maxQuestionChars: 500,
       semantic: true,
+      cacheDir: ".cache",
       askChannelThreads: false,
       modLogChannelId: undefined,
       databasePath: "data/lookout.db",
