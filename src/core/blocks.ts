@@ -7,8 +7,8 @@
  * Everything here runs in time linear in the text: a corpus file is untrusted input, and one line that
  * makes a regular expression backtrack would stall every refresh (see test/corpus/hostile-files.test.ts).
  */
-import { inlineText } from "./inline-markup.js";
-import { LINES_PER_STEP, runToEnd, type Steps } from "./steps.js";
+import { inlineTextInSteps } from "./inline-markup.js";
+import { CHARS_PER_STEP, LINES_PER_STEP, runToEnd, type Steps } from "./steps.js";
 import { isSpaceCode, wordCharacterAt } from "../text/characters.js";
 
 export interface Block {
@@ -42,7 +42,7 @@ export function* blocksInSteps(text: string, format: "txt" | "md"): Steps<Block[
   const raw = yield* (format === "md" ? markdownBlocks(lines, first) : plainBlocks(lines, first));
   const blocks: Block[] = [];
   for (const [i, block] of raw.entries()) {
-    if (isProse(block)) for (const piece of splitLongBlock(block)) blocks.push(piece);
+    if (yield* isProse(block)) for (const piece of yield* splitLongBlock(block)) blocks.push(piece);
     if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
   }
   return blocks;
@@ -57,13 +57,17 @@ const LONGEST_WORD = 40;
  * digits two to one (markup debris such as `* * *` or `[ ( <`, which wink-nlp would otherwise turn into
  * one token per character). One scan of the text: regular expressions cost a match object per symbol.
  */
-function isProse(block: Block): boolean {
+function* isProse(block: Block): Steps<boolean> {
   const { text } = block;
   let junk = 0;
   let run = 0;
   let nonSpace = 0;
   let symbols = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0, pause = CHARS_PER_STEP; i < text.length; ) {
+    if (i >= pause) {
+      pause += CHARS_PER_STEP;
+      yield;
+    }
     if (isSpaceCode(text.charCodeAt(i))) {
       if (run >= LONGEST_WORD) junk += run;
       run = 0;
@@ -190,12 +194,12 @@ function* markdownBlocks(lines: readonly string[], first: number): Steps<Block[]
     }
     const heading = headingText(line);
     if (heading !== undefined) {
-      push(inlineText(heading), i + 1, true);
+      push(yield* inlineTextInSteps(heading), i + 1, true);
       current = undefined;
       continue;
     }
     const item = listItemText(line);
-    const text = inlineText((item ?? line).replace(/^>\s?/, ""));
+    const text = yield* inlineTextInSteps((item ?? line).replace(/^>\s?/, ""));
     if (!text) continue;
     if (item !== undefined || !current) {
       current = push(text, i + 1, false);
@@ -237,11 +241,13 @@ function listItemText(line: string): string | undefined {
 /** The characters `.` does not match (lines are split at \n and \r, but U+2028/9 can remain). */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
-function splitLongBlock(block: Block): Block[] {
+/** Pieces of a long block, pausing every PIECES_PER_STEP pieces (a 5 MB line makes 650 of them). */
+function* splitLongBlock(block: Block): Steps<Block[]> {
   if (block.text.length <= MAX_BLOCK_CHARS) return [block];
   const pieces: Block[] = [];
   let offset = 0;
   while (offset < block.text.length) {
+    if (pieces.length % PIECES_PER_STEP === PIECES_PER_STEP - 1) yield;
     let end = Math.min(block.text.length, offset + MAX_BLOCK_CHARS);
     if (end < block.text.length) {
       // Prefer to cut after a sentence end, else at a space, within the last quarter of the piece.
@@ -261,6 +267,8 @@ function splitLongBlock(block: Block): Block[] {
   }
   return pieces.filter((p) => p.text);
 }
+
+const PIECES_PER_STEP = 32;
 
 /**
  * Where `/[.!?]\s(?!.*[.!?]\s)/` matches: the last sentence end of the line, found in one pass over the

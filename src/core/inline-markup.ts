@@ -5,6 +5,8 @@
  * the regular expressions, with a lazy or negated body, rescan to the end of the line from every unclosed
  * opener, so one line of `[[[[…` or `** ** **…` took time quadratic in its length.
  */
+import { isSpaceCode } from "../text/characters.js";
+import { CHARS_PER_STEP, type Steps } from "./steps.js";
 
 /**
  * The first index ≥ `from` that `search` finds, for calls with non-decreasing `from`: the last answer is
@@ -134,8 +136,38 @@ function htmlTags(text: string): string {
 }
 
 export function inlineText(text: string): string {
+  return withoutMarkup(text).trim();
+}
+
+function withoutMarkup(text: string): string {
   const withoutLinks = links(links(text, true), false);
   const withoutEmphasis = emphasis(strong(autolinks(withoutLinks)));
   // A code span's body stops at the next backtick, so this regular expression is linear as it is.
-  return htmlTags(withoutEmphasis.replace(/`([^`]*)`/g, "$1")).trim();
+  return htmlTags(withoutEmphasis.replace(/`([^`]*)`/g, "$1"));
 }
+
+/**
+ * `inlineText` for a line of any length, in steps (see steps.ts). A line up to CHARS_PER_STEP characters
+ * is one step and gives exactly `inlineText`'s result. A longer one (no prose line is 100,000 characters;
+ * a hostile file's can be 5 MB) is cut at white space into pieces of at most that length, each reduced
+ * on its own with a pause after it: markup that spans a cut is left as written.
+ */
+export function* inlineTextInSteps(text: string): Steps<string> {
+  if (text.length <= CHARS_PER_STEP) return inlineText(text);
+  let out = "";
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + CHARS_PER_STEP);
+    if (end < text.length) {
+      let space = end;
+      while (space > start + CHARS_PER_STEP / 2 && !isSpaceCode(text.charCodeAt(space))) space--;
+      if (isSpaceCode(text.charCodeAt(space))) end = space;
+      else if (isHighSurrogate(text.charCodeAt(end - 1))) end--; // never cut a character in two
+    }
+    out += withoutMarkup(text.slice(start, end));
+    start = end;
+    yield;
+  }
+  return out.trim();
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildKnowledgeBase, buildKnowledgeBaseInSteps } from "../../src/core/knowledge-base.js";
-import { runToEnd } from "../../src/core/steps.js";
+import { inlineText, inlineTextInSteps } from "../../src/core/inline-markup.js";
+import { CHARS_PER_STEP, runToEnd } from "../../src/core/steps.js";
 import type { SourceDocument } from "../../src/core/types.js";
 import { INDEX_STEP, SentenceIndex } from "../../src/search/bm25.js";
 
@@ -62,5 +63,23 @@ describe("the stepped build (used by a refresh) and the synchronous build", () =
       expect(stepped.retrieve(question, 30)).toEqual(sync.retrieve(question, 30));
       expect(stepped.ask(question)).toEqual(sync.ask(question));
     }
+  });
+});
+
+describe("inline markup of a very long Markdown line", () => {
+  it("is reduced in pieces, with pauses, to the same text when no markup spans a cut", () => {
+    const line = "**bold** [link](https://example.org/a) `code` *slanted* <b>tag</b> plain words. ".repeat(Math.ceil((CHARS_PER_STEP * 3.5) / 80));
+    const steps = inlineTextInSteps(line);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    expect(pauses).toBeGreaterThanOrEqual(3);
+    expect(step.value).toBe(inlineText(line));
+    expect(step.value).not.toContain("**");
+  });
+
+  it("is one step, as before, for an ordinary line", () => {
+    const line = "A **short** line with a [link](https://example.org).";
+    expect(inlineTextInSteps(line).next()).toEqual({ done: true, value: inlineText(line) });
   });
 });
