@@ -10,8 +10,8 @@ import { composeExcerpts } from "./compose.js";
 import type { KnowledgeBase } from "./contracts.js";
 import { DECLINE_MODEL } from "./decline-model.js";
 import { evidenceOf, outcomeOf, probabilityOf, type DeclineModel, type Evidence } from "./evidence.js";
-import { sentencesInSteps, sentencesOf, type CorpusSentence, type StoredSentence } from "./sentences.js";
-import { runInSlices, type Steps } from "./steps.js";
+import { sentencesInSteps, type CorpusSentence, type StoredSentence } from "./sentences.js";
+import { runInSlices, runToEnd, type Steps } from "./steps.js";
 import type { Answer, Confidence, SourceDocument } from "./types.js";
 
 export interface EngineOptions {
@@ -210,13 +210,12 @@ function declined(question: string, reason: Answer["reason"] & string): Answer {
 
 /** Builds a knowledge base from documents (pure: the documents are already in memory). */
 export function buildKnowledgeBase(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): SentenceKnowledgeBase {
-  const sentences = documents.flatMap((document, i) => sentencesOf(document, i));
-  return new SentenceKnowledgeBase(documents, sentences, options);
+  return runToEnd(knowledgeBaseInSteps(documents, options));
 }
 
 /**
- * The same build as steps (see steps.ts), each bounded in size: a paragraph, a furniture check, a few
- * thousand sentences of indexing or of copying. It gives the same knowledge base as `buildKnowledgeBase`.
+ * The build as steps (see steps.ts), each bounded in size: a paragraph, a furniture check, a few thousand
+ * sentences of indexing or of copying. `buildKnowledgeBase` runs it straight through, a refresh in slices.
  */
 export function* knowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Steps<SentenceKnowledgeBase> {
   const sentences: CorpusSentence[] = [];

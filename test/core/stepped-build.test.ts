@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildKnowledgeBase, buildKnowledgeBaseInSteps } from "../../src/core/knowledge-base.js";
+import { buildKnowledgeBase, buildKnowledgeBaseInSteps, SentenceKnowledgeBase } from "../../src/core/knowledge-base.js";
+import { sentencesOf } from "../../src/core/sentences.js";
 import { inlineText, inlineTextInSteps } from "../../src/core/inline-markup.js";
 import { CHARS_PER_STEP, runToEnd } from "../../src/core/steps.js";
 import type { SourceDocument } from "../../src/core/types.js";
@@ -54,6 +55,10 @@ describe("the stepped build (used by a refresh) and the synchronous build", () =
     const documents = corpus(13, 300);
     const sync = buildKnowledgeBase(documents);
     const stepped = await buildKnowledgeBaseInSteps(documents);
+    // The constructor's own path (sentences in, index built in one go), as the benchmarks use it.
+    const constructed = new SentenceKnowledgeBase(documents, documents.flatMap((document, i) => sentencesOf(document, i)));
+    expect(constructed.sentences).toEqual(sync.sentences);
+    expect(constructed.index.toSnapshot()).toEqual(sync.index.toSnapshot());
     expect(stepped.sentenceCount).toBeGreaterThan(5_000);
     expect(stepped.sentences).toEqual(sync.sentences);
     expect(stepped.index.toSnapshot()).toEqual(sync.index.toSnapshot());
