@@ -7,7 +7,7 @@
  * Everything here runs in time linear in the text: a corpus file is untrusted input, and one line that
  * makes a regular expression backtrack would stall every refresh (see test/corpus/hostile-files.test.ts).
  */
-import { LINES_PER_STEP, runToEnd, type Steps } from "./steps.js";
+import { CHARS_PER_STEP, LINES_PER_STEP, runToEnd, type Steps } from "./steps.js";
 import type { Place, TextBlock } from "./types.js";
 import { isSpaceCode, wordCharacterAt } from "../text/characters.js";
 
@@ -18,11 +18,11 @@ export function analysableBlocks(blocks: readonly TextBlock[]): TextBlock[] {
   return runToEnd(analysableBlocksInSteps(blocks));
 }
 
-/** `analysableBlocks` as steps, pausing every LINES_PER_STEP blocks (see steps.ts). */
+/** `analysableBlocks` as steps, pausing every LINES_PER_STEP blocks and inside long ones (see steps.ts). */
 export function* analysableBlocksInSteps(blocks: readonly TextBlock[]): Steps<TextBlock[]> {
   const kept: TextBlock[] = [];
   for (const [i, block] of blocks.entries()) {
-    if (isProse(block)) for (const piece of splitLongBlock(block)) kept.push(piece);
+    if (yield* isProse(block)) for (const piece of yield* splitLongBlock(block)) kept.push(piece);
     if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
   }
   return kept;
@@ -37,13 +37,17 @@ const LONGEST_WORD = 40;
  * digits two to one (markup debris such as `* * *` or `[ ( <`, which wink-nlp would otherwise turn into
  * one token per character). One scan of the text: regular expressions cost a match object per symbol.
  */
-function isProse(block: TextBlock): boolean {
+function* isProse(block: TextBlock): Steps<boolean> {
   const { text } = block;
   let junk = 0;
   let run = 0;
   let nonSpace = 0;
   let symbols = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0, pause = CHARS_PER_STEP; i < text.length; ) {
+    if (i >= pause) {
+      pause += CHARS_PER_STEP;
+      yield;
+    }
     if (isSpaceCode(text.charCodeAt(i))) {
       if (run >= LONGEST_WORD) junk += run;
       run = 0;
@@ -64,11 +68,13 @@ function isProse(block: TextBlock): boolean {
 /** The characters `.` does not match (lines are split at \n and \r, but U+2028/9 can remain). */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
-function splitLongBlock(block: TextBlock): TextBlock[] {
+/** Pieces of a long block, pausing every PIECES_PER_STEP pieces (a 5 MB line makes 650 of them). */
+function* splitLongBlock(block: TextBlock): Steps<TextBlock[]> {
   if (block.text.length <= MAX_BLOCK_CHARS) return [block];
   const pieces: TextBlock[] = [];
   let offset = 0;
   while (offset < block.text.length) {
+    if (pieces.length % PIECES_PER_STEP === PIECES_PER_STEP - 1) yield;
     let end = Math.min(block.text.length, offset + MAX_BLOCK_CHARS);
     if (end < block.text.length) {
       // Prefer to cut after a sentence end, else at a space, within the last quarter of the piece.
@@ -90,6 +96,8 @@ function splitLongBlock(block: TextBlock): TextBlock[] {
   }
   return pieces;
 }
+
+const PIECES_PER_STEP = 32;
 
 /**
  * Where `/[.!?]\s(?!.*[.!?]\s)/` matches: the last sentence end of the line, found in one pass over the

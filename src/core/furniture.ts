@@ -16,7 +16,7 @@
  * Short documents (fewer than MIN_SENTENCES sentences) have no edges to trim.
  */
 import { partsOfSpeech } from "../text/analyser.js";
-import type { Steps } from "./steps.js";
+import { LINES_PER_STEP, type Steps } from "./steps.js";
 
 export interface FurnitureInput {
   text: string;
@@ -39,16 +39,23 @@ const ADDRESS_COHESION = 0.5;
  * it tags, so a large document's build can give the event loop a turn (see sentencesInSteps).
  */
 export function* furnitureInSteps(sentences: readonly FurnitureInput[]): Steps<boolean[]> {
-  const furniture = sentences.map(() => false);
-  const creditBlocks = new Set(sentences.filter((s) => MEDIA_CREDIT.test(s.text)).map((s) => s.block));
-  sentences.forEach((s, i) => (furniture[i] = creditBlocks.has(s.block)));
+  // The passes over every sentence pause every LINES_PER_STEP sentences (a large document has 300,000).
+  const creditBlocks = new Set<number>();
+  for (const [i, s] of sentences.entries()) {
+    if (MEDIA_CREDIT.test(s.text)) creditBlocks.add(s.block);
+    if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
+  }
+  const furniture = sentences.map((s) => creditBlocks.has(s.block));
   if (sentences.length < MIN_SENTENCES) return furniture;
 
   // The middle half of the document stands for its topic.
   const middle = new Map<string, number>();
   const from = Math.floor(sentences.length / 4);
   const to = Math.ceil((sentences.length * 3) / 4);
-  for (let i = from; i < to; i++) for (const t of sentences[i]!.terms) middle.set(t, (middle.get(t) ?? 0) + 1);
+  for (let i = from; i < to; i++) {
+    for (const t of sentences[i]!.terms) middle.set(t, (middle.get(t) ?? 0) + 1);
+    if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
+  }
   const cohesion = (i: number) => {
     const terms = sentences[i]!.terms;
     if (terms.length === 0) return 0;

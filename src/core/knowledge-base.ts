@@ -3,14 +3,15 @@
  * Built once per corpus version and never changed afterwards; a refresh builds a new one.
  */
 import { termsOf } from "../text/analyser.js";
-import { SentenceIndex, type Bm25Options, type Hit, type IndexSnapshot } from "../search/bm25.js";
+import { INDEX_STEP, SentenceIndex, type Bm25Options, type Hit, type IndexSnapshot } from "../search/bm25.js";
 import { fuseWithMeaning, SEMANTIC_WEIGHT, type MeaningOfQuestion } from "../search/fusion.js";
 import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.js";
 import { composeExcerpts } from "./compose.js";
 import type { KnowledgeBase } from "./contracts.js";
 import { DECLINE_MODEL } from "./decline-model.js";
 import { evidenceOf, outcomeOf, probabilityOf, type DeclineModel, type Evidence } from "./evidence.js";
-import { sentencesInSteps, sentencesOf, type CorpusSentence, type StoredSentence } from "./sentences.js";
+import { sentencesInSteps, type CorpusSentence, type StoredSentence } from "./sentences.js";
+import { runInSlices, runToEnd, type Steps } from "./steps.js";
 import type { Answer, Confidence, SourceDocument } from "./types.js";
 
 export interface EngineOptions {
@@ -73,7 +74,8 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     this.documents = documents;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     this.index = index ?? new SentenceIndex(sentences as readonly CorpusSentence[], this.options.bm25);
-    this.sentences = sentences.map(({ text, document, place, position }) => ({ text, document, place, position }));
+    // With an index, the sentences are already stored ones (a snapshot's, or copied in steps): kept as they are.
+    this.sentences = index ? (sentences as readonly StoredSentence[]) : sentences.map(storedSentence);
     this.documentSentenceCounts = documents.map(() => 0);
     for (const s of sentences) this.documentSentenceCounts[s.document] = (this.documentSentenceCounts[s.document] ?? 0) + 1;
   }
@@ -153,6 +155,11 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   }
 }
 
+/** A sentence as the knowledge base keeps it: without its terms, which the index holds. */
+function storedSentence({ text, document, place, position }: StoredSentence): StoredSentence {
+  return { text, document, place, position };
+}
+
 export interface KnowledgeBaseSnapshot {
   documents: readonly SourceDocument[];
   sentences: readonly StoredSentence[];
@@ -203,30 +210,36 @@ function declined(question: string, reason: Answer["reason"] & string): Answer {
 
 /** Builds a knowledge base from documents (pure: the documents are already in memory). */
 export function buildKnowledgeBase(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): SentenceKnowledgeBase {
-  const sentences = documents.flatMap((document, i) => sentencesOf(document, i));
-  return new SentenceKnowledgeBase(documents, sentences, options);
+  return runToEnd(knowledgeBaseInSteps(documents, options));
+}
+
+/**
+ * The build as steps (see steps.ts), each bounded in size: a paragraph, a furniture check, a few thousand
+ * sentences of indexing or of copying. `buildKnowledgeBase` runs it straight through, a refresh in slices.
+ */
+export function* knowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Steps<SentenceKnowledgeBase> {
+  const sentences: CorpusSentence[] = [];
+  for (const [i, document] of documents.entries()) {
+    for (const sentence of yield* sentencesInSteps(document, i)) sentences.push(sentence); // not push(...): a large document would overflow the stack
+  }
+  const engine = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+  const index = yield* SentenceIndex.buildInSteps(sentences, engine.bm25);
+  const stored: StoredSentence[] = [];
+  for (let i = 0; i < sentences.length; i++) {
+    stored.push(storedSentence(sentences[i]!));
+    if (i % INDEX_STEP === INDEX_STEP - 1) yield;
+  }
+  return new SentenceKnowledgeBase(documents, stored, options, index);
 }
 
 /** How long the build works before it gives the event loop a turn. */
 const BUILD_SLICE_MS = 10;
 
 /**
- * The same build, giving the event loop a turn every BUILD_SLICE_MS of work (a step is one paragraph
- * or one furniture check, so even a single 5 MB document does not hold it), so a bot refreshing a
- * large corpus keeps answering (from the old knowledge base) and keeps its gateway heartbeats.
+ * The same build, giving the event loop a turn every BUILD_SLICE_MS of work (no step holds it for long,
+ * so even a single 5 MB document or a 300,000-sentence index does not), so a bot refreshing a large
+ * corpus keeps answering (from the old knowledge base) and keeps its gateway heartbeats.
  */
-export async function buildKnowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Promise<SentenceKnowledgeBase> {
-  const sentences: CorpusSentence[] = [];
-  let sliceStart = performance.now();
-  for (const [i, document] of documents.entries()) {
-    const steps = sentencesInSteps(document, i);
-    let step = steps.next();
-    for (; !step.done; step = steps.next()) {
-      if (performance.now() - sliceStart < BUILD_SLICE_MS) continue;
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
-    for (const sentence of step.value) sentences.push(sentence); // not push(...): a large document would overflow the stack
-  }
-  return new SentenceKnowledgeBase(documents, sentences, options);
+export function buildKnowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Promise<SentenceKnowledgeBase> {
+  return runInSlices(knowledgeBaseInSteps(documents, options), BUILD_SLICE_MS);
 }

@@ -1,8 +1,8 @@
 /** Documents → the answerable sentences of the corpus, in document order, each with its place. */
 import { splitSentences } from "../text/analyser.js";
 import { analysableBlocksInSteps, placeAt } from "./blocks.js";
-import { runToEnd, type Steps } from "./steps.js";
-import { furnitureInSteps } from "./furniture.js";
+import { LINES_PER_STEP, runToEnd, type Steps } from "./steps.js";
+import { furnitureInSteps, type FurnitureInput } from "./furniture.js";
 import type { Place, SourceDocument } from "./types.js";
 
 /** A sentence as the knowledge base keeps it. */
@@ -48,11 +48,18 @@ export function* sentencesInSteps(document: SourceDocument, documentIndex: numbe
     }
     yield;
   }
-  const furniture = yield* furnitureInSteps(candidates.map((c) => ({ text: c.text, terms: [...new Set(c.terms)], block: c.block })));
+  // Loops over every sentence pause every LINES_PER_STEP: a 5 MB document can hold 300,000 of them.
+  const inputs: FurnitureInput[] = [];
+  for (const [i, c] of candidates.entries()) {
+    inputs.push({ text: c.text, terms: [...new Set(c.terms)], block: c.block });
+    if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
+  }
+  const furniture = yield* furnitureInSteps(inputs);
   const kept: CorpusSentence[] = [];
-  candidates.forEach((c, i) => {
-    if (furniture[i] || c.isHeading || c.terms.length === 0) return;
+  for (const [i, c] of candidates.entries()) {
+    if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
+    if (furniture[i] || c.isHeading || c.terms.length === 0) continue;
     kept.push({ text: c.text, terms: c.terms, document: c.document, place: c.place, position: kept.length });
-  });
+  }
   return kept;
 }

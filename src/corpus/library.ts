@@ -6,6 +6,7 @@
  */
 import { buildKnowledgeBaseInSteps, type EngineOptions, type SentenceKnowledgeBase } from "../core/knowledge-base.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
+import { LINES_PER_STEP, runInSlices, runToEnd, type Steps } from "../core/steps.js";
 import type { Answer, SkippedFile, SourceDocument } from "../core/types.js";
 import type { SemanticStage } from "../semantic/stage.js";
 import { EXTENSIONS } from "./formats/index.js";
@@ -81,9 +82,10 @@ export class Library {
     this.kb = kb;
     this.lastSkipped = skipped;
     this.options.semantic?.track(kb);
+    const sentenceDiff = await runInSlices(diffSentencesInSteps(before, kb), REPORT_SLICE_MS);
     return {
       ...diffDocuments(before.documents, kb.documents),
-      ...diffSentences(before, kb),
+      ...sentenceDiff,
       skipped,
       documents: kb.documents.length,
       sentences: kb.sentenceCount,
@@ -105,16 +107,32 @@ export class Library {
 
 /** How many sentence texts a reload brought in and took out (counted as multisets: repeats matter). */
 export function diffSentences(before: KnowledgeBase, after: KnowledgeBase) {
+  return runToEnd(diffSentencesInSteps(before, after));
+}
+
+/** How long the report's counting works before the event loop gets a turn (300,000 sentences take 60 ms). */
+const REPORT_SLICE_MS = 10;
+
+/** `diffSentences` in steps of LINES_PER_STEP sentences (see core/steps.ts). */
+function* diffSentencesInSteps(before: KnowledgeBase, after: KnowledgeBase): Steps<{ sentencesAdded: number; sentencesRemoved: number }> {
   const count = new Map<string, number>();
-  for (const text of before.sentenceTexts()) count.set(text, (count.get(text) ?? 0) + 1);
+  let seen = 0;
+  for (const text of before.sentenceTexts()) {
+    count.set(text, (count.get(text) ?? 0) + 1);
+    if (++seen % LINES_PER_STEP === 0) yield;
+  }
   let sentencesAdded = 0;
   for (const text of after.sentenceTexts()) {
     const left = count.get(text) ?? 0;
     if (left > 0) count.set(text, left - 1);
     else sentencesAdded++;
+    if (++seen % LINES_PER_STEP === 0) yield;
   }
   let sentencesRemoved = 0;
-  for (const left of count.values()) sentencesRemoved += left;
+  for (const left of count.values()) {
+    sentencesRemoved += left;
+    if (++seen % LINES_PER_STEP === 0) yield;
+  }
   return { sentencesAdded, sentencesRemoved };
 }
 

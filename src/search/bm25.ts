@@ -1,3 +1,5 @@
+import { runToEnd, type Steps } from "../core/steps.js";
+
 /**
  * Okapi BM25 over sentences, with the neighbouring sentences of the same document as a
  * down-weighted second field (BM25F). Pure: terms in, ranked sentence numbers out.
@@ -63,29 +65,32 @@ export interface IndexSnapshot {
   docEnd: Int32Array;
 }
 
+/** What the build computes: the snapshot's data and the term lookup. */
+type IndexData = IndexSnapshot & { termIds: Map<string, number> };
+
 export interface Hit {
   sentence: number;
   score: number;
 }
 
 export class SentenceIndex {
-  readonly options: Bm25Options;
-  readonly sentenceCount: number;
-  readonly averageLength: number;
-  private readonly termIds: Map<string, number>;
+  readonly options!: Bm25Options;
+  readonly sentenceCount!: number;
+  readonly averageLength!: number;
+  private readonly termIds!: Map<string, number>;
   /** Term id → term. */
-  private readonly termsById: string[];
+  private readonly termsById!: string[];
   /** Postings in CSR form: sentences of term t are postSentence[postStart[t] .. postStart[t+1]). */
-  private readonly postStart: Int32Array;
-  private readonly postSentence: Int32Array;
+  private readonly postStart!: Int32Array;
+  private readonly postSentence!: Int32Array;
   /** A posting's length-normalised count, tf(s,t) / B(s): all a search needs of it. */
-  private readonly postWeight: Float32Array;
+  private readonly postWeight!: Float32Array;
   /** Terms of sentence s (with repeats): sentTerms[sentStart[s] .. sentStart[s+1]). */
-  private readonly sentStart: Int32Array;
-  private readonly sentTerms: Int32Array;
+  private readonly sentStart!: Int32Array;
+  private readonly sentTerms!: Int32Array;
   /** The first and one-past-last sentence of the sentence's document (neighbours never cross documents). */
-  private readonly docFirst: Int32Array;
-  private readonly docEnd: Int32Array;
+  private readonly docFirst!: Int32Array;
+  private readonly docEnd!: Int32Array;
   private readonly neighbourWeights!: Float64Array;
   /** neighbourWeights × followingFactor, for terms in the sentences after. */
   private readonly followingWeights!: Float64Array;
@@ -101,84 +106,16 @@ export class SentenceIndex {
 
   /** Sentences must come in document order: all sentences of a document next to each other. */
   constructor(sentences: readonly IndexableSentence[], options: Partial<Bm25Options> = {}) {
-    this.options = { ...DEFAULT_BM25_OPTIONS, ...options };
-    const n = sentences.length;
-    this.sentenceCount = n;
-    this.termIds = new Map();
-    this.termsById = [];
+    assemble(this, runToEnd(indexDataInSteps(sentences, { ...DEFAULT_BM25_OPTIONS, ...options })));
+  }
 
-    // Pass 1: term ids, sentence term lists, document boundaries.
-    let totalTerms = 0;
-    for (const s of sentences) totalTerms += s.terms.length;
-    this.sentStart = new Int32Array(n + 1);
-    this.sentTerms = new Int32Array(totalTerms);
-    this.docFirst = new Int32Array(n);
-    this.docEnd = new Int32Array(n);
-    const df: number[] = [];
-    let cursor = 0;
-    let runStart = 0;
-    for (let s = 0; s < n; s++) {
-      const sentence = sentences[s]!;
-      this.sentStart[s] = cursor;
-      for (const term of sentence.terms) {
-        let id = this.termIds.get(term);
-        if (id === undefined) {
-          id = df.length;
-          this.termIds.set(term, id);
-          this.termsById.push(term);
-          df.push(0);
-        }
-        this.sentTerms[cursor++] = id;
-      }
-      if (s > 0 && sentence.document !== sentences[s - 1]!.document) {
-        this.docFirst.fill(runStart, runStart, s);
-        this.docEnd.fill(s, runStart, s);
-        runStart = s;
-      }
-    }
-    this.sentStart[n] = cursor;
-    this.docFirst.fill(runStart, runStart, n);
-    this.docEnd.fill(n, runStart, n);
-    this.averageLength = n > 0 ? totalTerms / n : 0;
-
-    // Pass 2: postings, counted first and then filled in place (no per-term or per-sentence arrays,
-    // which would cost gigabytes at a million sentences). `lastSentence` marks a term's first
-    // occurrence in a sentence, `lastPosting` where its posting for that sentence went.
-    const termCount = df.length;
-    const lastSentence = new Int32Array(termCount).fill(-1);
-    for (let s = 0; s < n; s++) {
-      for (let i = this.sentStart[s]!; i < this.sentStart[s + 1]!; i++) {
-        const id = this.sentTerms[i]!;
-        if (lastSentence[id] !== s) (lastSentence[id] = s), df[id]!++;
-      }
-    }
-    this.postStart = new Int32Array(termCount + 1);
-    for (let t = 0; t < termCount; t++) this.postStart[t + 1] = this.postStart[t]! + df[t]!;
-    const fill = this.postStart.slice(0, termCount);
-    const lastPosting = new Int32Array(termCount);
-    lastSentence.fill(-1);
-    this.postSentence = new Int32Array(this.postStart[termCount]!);
-    this.postWeight = new Float32Array(this.postStart[termCount]!);
-    for (let s = 0; s < n; s++) {
-      for (let i = this.sentStart[s]!; i < this.sentStart[s + 1]!; i++) {
-        const id = this.sentTerms[i]!;
-        if (lastSentence[id] === s) {
-          this.postWeight[lastPosting[id]!]!++;
-        } else {
-          const at = fill[id]!++;
-          lastSentence[id] = s;
-          lastPosting[id] = at;
-          this.postSentence[at] = s;
-          this.postWeight[at] = 1;
-        }
-      }
-    }
-
-    // Each posting's count divided by its sentence's length normalisation B(s), once, here.
-    const inverseNorm = new Float32Array(n);
-    for (let s = 0; s < n; s++) inverseNorm[s] = this.inverseNorm(s);
-    for (let p = 0; p < this.postWeight.length; p++) this.postWeight[p] = this.postWeight[p]! * inverseNorm[this.postSentence[p]!]!;
-    Object.assign(this, workingState(this.options, n));
+  /**
+   * The same index as the constructor's, built in steps (see steps.ts) that each handle a bounded number
+   * of sentences or postings (INDEX_STEP), so a caller can give the event loop a turn between them.
+   */
+  static *buildInSteps(sentences: readonly IndexableSentence[], options: Partial<Bm25Options> = {}): Steps<SentenceIndex> {
+    const data = yield* indexDataInSteps(sentences, { ...DEFAULT_BM25_OPTIONS, ...options });
+    return assemble(Object.create(SentenceIndex.prototype) as SentenceIndex, data);
   }
 
   /** The index as plain data, for saving (v8.serialize keeps typed arrays compact). */
@@ -189,10 +126,8 @@ export class SentenceIndex {
 
   /** An index from a snapshot, without rebuilding anything but the term lookup. */
   static fromSnapshot(snapshot: IndexSnapshot): SentenceIndex {
-    const index = Object.create(SentenceIndex.prototype) as SentenceIndex;
-    const n = snapshot.sentStart.length - 1;
     const termIds = new Map(snapshot.termsById.map((term, id) => [term, id]));
-    return Object.assign(index, snapshot, { sentenceCount: n, termIds }, workingState(snapshot.options, n));
+    return assemble(Object.create(SentenceIndex.prototype) as SentenceIndex, { ...snapshot, termIds });
   }
 
   get termCount(): number {
@@ -224,9 +159,7 @@ export class SentenceIndex {
 
   /** 1 / B(s): BM25's length normalisation of sentence s. */
   private inverseNorm(s: number): number {
-    const { b } = this.options;
-    const length = this.sentStart[s + 1]! - this.sentStart[s]!;
-    return 1 / (1 - b + (b * length) / (this.averageLength || 1));
+    return inverseNormOf(this.options.b, this.sentStart[s + 1]! - this.sentStart[s]!, this.averageLength);
   }
 
   /** Lucene's idf; a term no sentence contains gets the highest possible value. */
@@ -382,6 +315,121 @@ export const EXACT_WORK_LIMIT = 200_000;
  * 0.977, p99 12 ms instead of 44 ms; with 300 the top result agreed for 291.
  */
 export const RERANK_POOL = 1_000;
+
+/** 1 / B(s) for a sentence of `length` terms: BM25's length normalisation. */
+function inverseNormOf(b: number, length: number, averageLength: number): number {
+  return 1 / (1 - b + (b * length) / (averageLength || 1));
+}
+
+/** Fills an index (made by `new` or by Object.create) from built or saved data: the one place its fields are set. */
+function assemble(index: SentenceIndex, data: IndexData): SentenceIndex {
+  const { options, averageLength, termsById, termIds, postStart, postSentence, postWeight, sentStart, sentTerms, docFirst, docEnd } = data;
+  const sentenceCount = sentStart.length - 1;
+  const fields = { options, sentenceCount, averageLength, termIds, termsById, postStart, postSentence, postWeight, sentStart, sentTerms, docFirst, docEnd };
+  return Object.assign(index, fields, workingState(options, sentenceCount));
+}
+
+/**
+ * Sentences (or postings) handled between two pauses of the stepped build: a few milliseconds of work
+ * at most (the slowest piece, term lookup, runs at about a microsecond per sentence).
+ */
+export const INDEX_STEP = 4_096;
+
+/**
+ * The index's data, pausing every INDEX_STEP sentences or postings. The constructor runs it straight
+ * through (runToEnd), the bot's refresh with pauses: both get the same arrays.
+ */
+function* indexDataInSteps(sentences: readonly IndexableSentence[], options: Bm25Options): Steps<IndexData> {
+  const n = sentences.length;
+  const termIds = new Map<string, number>();
+  const termsById: string[] = [];
+
+  // Pass 1: term ids, sentence term lists, document boundaries.
+  let totalTerms = 0;
+  for (let s = 0; s < n; s++) {
+    totalTerms += sentences[s]!.terms.length;
+    if (s % INDEX_STEP === INDEX_STEP - 1) yield;
+  }
+  const sentStart = new Int32Array(n + 1);
+  const sentTerms = new Int32Array(totalTerms);
+  const docFirst = new Int32Array(n);
+  const docEnd = new Int32Array(n);
+  const df: number[] = [];
+  let cursor = 0;
+  let runStart = 0;
+  for (let s = 0; s < n; s++) {
+    const sentence = sentences[s]!;
+    sentStart[s] = cursor;
+    for (const term of sentence.terms) {
+      let id = termIds.get(term);
+      if (id === undefined) {
+        id = df.length;
+        termIds.set(term, id);
+        termsById.push(term);
+        df.push(0);
+      }
+      sentTerms[cursor++] = id;
+    }
+    if (s > 0 && sentence.document !== sentences[s - 1]!.document) {
+      docFirst.fill(runStart, runStart, s);
+      docEnd.fill(s, runStart, s);
+      runStart = s;
+    }
+    if (s % INDEX_STEP === INDEX_STEP - 1) yield;
+  }
+  sentStart[n] = cursor;
+  docFirst.fill(runStart, runStart, n);
+  docEnd.fill(n, runStart, n);
+  const averageLength = n > 0 ? totalTerms / n : 0;
+
+  // Pass 2: postings, counted first and then filled in place (no per-term or per-sentence arrays,
+  // which would cost gigabytes at a million sentences). `lastSentence` marks a term's first
+  // occurrence in a sentence, `lastPosting` where its posting for that sentence went.
+  const termCount = df.length;
+  const lastSentence = new Int32Array(termCount).fill(-1);
+  for (let s = 0; s < n; s++) {
+    for (let i = sentStart[s]!; i < sentStart[s + 1]!; i++) {
+      const id = sentTerms[i]!;
+      if (lastSentence[id] !== s) (lastSentence[id] = s), df[id]!++;
+    }
+    if (s % INDEX_STEP === INDEX_STEP - 1) yield;
+  }
+  const postStart = new Int32Array(termCount + 1);
+  for (let t = 0; t < termCount; t++) {
+    postStart[t + 1] = postStart[t]! + df[t]!;
+    if (t % INDEX_STEP === INDEX_STEP - 1) yield;
+  }
+  const fill = postStart.slice(0, termCount);
+  const lastPosting = new Int32Array(termCount);
+  lastSentence.fill(-1);
+  const postSentence = new Int32Array(postStart[termCount]!);
+  const postWeight = new Float32Array(postStart[termCount]!);
+  for (let s = 0; s < n; s++) {
+    for (let i = sentStart[s]!; i < sentStart[s + 1]!; i++) {
+      const id = sentTerms[i]!;
+      if (lastSentence[id] === s) {
+        postWeight[lastPosting[id]!]!++;
+      } else {
+        const at = fill[id]!++;
+        lastSentence[id] = s;
+        lastPosting[id] = at;
+        postSentence[at] = s;
+        postWeight[at] = 1;
+      }
+    }
+    if (s % INDEX_STEP === INDEX_STEP - 1) yield;
+  }
+
+  // Each posting's count divided by its sentence's length normalisation B(s), once, here.
+  const inverseNorm = new Float32Array(n);
+  for (let s = 0; s < n; s++) inverseNorm[s] = inverseNormOf(options.b, sentStart[s + 1]! - sentStart[s]!, averageLength);
+  yield;
+  for (let p = 0; p < postWeight.length; p++) {
+    postWeight[p] = postWeight[p]! * inverseNorm[postSentence[p]!]!;
+    if (p % (INDEX_STEP * 16) === INDEX_STEP * 16 - 1) yield;
+  }
+  return { options, averageLength, termsById, termIds, postStart, postSentence, postWeight, sentStart, sentTerms, docFirst, docEnd };
+}
 
 /** The neighbour weights and the scratch arrays a search reuses (one set: searches are synchronous). */
 function workingState(options: Bm25Options, n: number) {

@@ -28,9 +28,6 @@ export async function readMarkdown(bytes: Uint8Array, _name: string, limits: Rea
   // Front matter is read as YAML and replaced by blank lines, so that line numbers stay those of the file.
   const front = frontMatterLines(lines);
   const meta = front > 0 ? metaFromYaml(lines.slice(1, front - 1).join("\n")) : {};
-  const tokens = parser.parse(lines.map((line, i) => (i < front ? "" : line)).join("\n"), {});
-  if (deadline.passed) return { skip: deadline.message("while parsing") };
-
   let titleHint: string | undefined;
   const blocks: TextBlock[] = [];
   const headings: string[] = [];
@@ -38,6 +35,30 @@ export async function readMarkdown(bytes: Uint8Array, _name: string, limits: Rea
     const heading = headings.filter(Boolean).join(" › ");
     return { ...(heading && { heading }), line };
   };
+  // A large file is parsed a chunk of paragraphs at a time, with a turn for the event loop between chunks:
+  // markdown-it reads a few MB per second, and a refresh must not stop the bot answering for seconds.
+  for (const chunk of chunksOf(lines, front)) {
+    if (chunk.plain) {
+      // One line longer than a chunk: no reader needs its markup; taken as it stands (it is rarely prose).
+      const text = lines[chunk.first]!.replace(/\s+/g, " ").trim();
+      if (text) blocks.push({ text, place: place(chunk.first + 1) });
+    } else {
+      const source = lines.slice(chunk.first, chunk.end).map((line, i) => (chunk.first + i < front ? "" : line)).join("\n");
+      titleHint = blocksOfTokens(parser.parse(source, {}), chunk.first, headings, place, blocks) ?? titleHint;
+    }
+    if (deadline.passed) return { skip: deadline.message("while parsing") };
+    if (chunk.end < lines.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { text: decoded.text, blocks, meta, ...(titleHint && { titleHint }) };
+}
+
+/**
+ * The blocks of one parsed chunk, appended to `blocks`; `offset` is the chunk's first line in the file, and
+ * `headings` the heading path so far (it carries over from chunk to chunk). Returns the first level-1
+ * heading, if the chunk has one.
+ */
+function blocksOfTokens(tokens: readonly Token[], offset: number, headings: string[], place: (line: number) => Place, blocks: TextBlock[]): string | undefined {
+  let titleHint: string | undefined;
   let depthInTable = 0;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -45,7 +66,7 @@ export async function readMarkdown(bytes: Uint8Array, _name: string, limits: Rea
     else if (token.type === "table_close") depthInTable--;
     if (depthInTable > 0 || token.type !== "inline") continue;
     const opener = tokens[i - 1];
-    const startLine = (token.map?.[0] ?? opener?.map?.[0] ?? 0) + 1;
+    const startLine = offset + (token.map?.[0] ?? opener?.map?.[0] ?? 0) + 1;
     const { text, lines: starts } = inlineText(token.children ?? [], startLine);
     if (opener?.type === "heading_open") {
       const level = Number(opener.tag.slice(1));
@@ -58,7 +79,48 @@ export async function readMarkdown(bytes: Uint8Array, _name: string, limits: Rea
       blocks.push({ text, place: place(first?.line ?? startLine), ...(rest.length > 0 && { starts: rest.map((l) => ({ offset: l.offset, place: place(l.line) })) }) });
     }
   }
-  return { text: decoded.text, blocks, meta, ...(titleHint && { titleHint }) };
+  return titleHint;
+}
+
+/** Files up to this size are parsed whole (every Markdown construct across the file works as CommonMark says). */
+const WHOLE_CHARS = 256 * 1024;
+/** Larger files are cut into chunks of about this size, at a blank line outside a code fence. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Line ranges [first, end) to parse one at a time. A chunk ends at the first blank line (outside a fenced
+ * code block) once it holds CHUNK_CHARS, or anywhere once it holds four times that (a file without blank
+ * lines); a single line longer than CHUNK_CHARS is a chunk of its own, taken as plain text. Constructs that
+ * span a cut (a reference link defined in another chunk, a loose list) read as plain text there.
+ */
+function chunksOf(lines: readonly string[], front: number): Array<{ first: number; end: number; plain?: true }> {
+  let total = 0;
+  for (const line of lines) total += line.length + 1;
+  if (total <= WHOLE_CHARS) return [{ first: 0, end: lines.length }];
+  const chunks: Array<{ first: number; end: number; plain?: true }> = [];
+  let first = 0;
+  let size = 0;
+  let inFence = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.length > CHUNK_CHARS && i >= front) {
+      if (i > first) chunks.push({ first, end: i });
+      chunks.push({ first: i, end: i + 1, plain: true });
+      first = i + 1;
+      size = 0;
+      continue;
+    }
+    if (/^ {0,3}(```|~~~)/.test(line)) inFence = !inFence;
+    size += line.length + 1;
+    const blank = line.trim() === "";
+    if ((size >= CHUNK_CHARS && blank && !inFence) || size >= 4 * CHUNK_CHARS) {
+      chunks.push({ first, end: i + 1 });
+      first = i + 1;
+      size = 0;
+    }
+  }
+  if (first < lines.length) chunks.push({ first, end: lines.length });
+  return chunks;
 }
 
 /**
