@@ -226,6 +226,11 @@ export function removeDocument(options: { corpusDir: string; cacheDir: string; i
     const stat = await lstat(source).catch(() => undefined);
     if (stat === undefined || !stat.isFile()) throw new CorpusChangeRefused(`“${id}” is no longer in the corpus folder`);
     const trash = path.resolve(cacheDir, "trash");
+    const within = path.relative(root, trash);
+    if (!within.startsWith("..") && !path.isAbsolute(within) && !within.split(path.sep).some((part) => part.startsWith("."))) {
+      // The loader reads every folder of the corpus but hidden ones: the trash would be read back as documents.
+      throw new CorpusChangeRefused("CACHE_DIR is a visible folder inside the corpus folder, so removed files would still be read; move it out or give it a hidden name (.cache)");
+    }
     await mkdir(trash, { recursive: true });
     const stamp = (options.now ?? new Date()).toISOString().replace(/[:.]/g, "-");
     let trashPath = path.join(trash, `${stamp}-${id.replace(/\//g, "__")}`);

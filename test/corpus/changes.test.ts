@@ -110,6 +110,9 @@ describe("removeDocument", () => {
     const cache = await tempCorpus({});
     await expect(removeDocument({ corpusDir: dir, cacheDir: cache, id: "../x.txt" })).rejects.toThrow(CorpusChangeRefused);
     await expect(removeDocument({ corpusDir: dir, cacheDir: cache, id: "missing.txt" })).rejects.toThrow(/no longer in the corpus folder/);
+    await expect(removeDocument({ corpusDir: dir, cacheDir: path.join(dir, "cache"), id: "a.txt" })).rejects.toThrow(/CACHE_DIR is a visible folder inside the corpus folder/);
+    expect((await removeDocument({ corpusDir: dir, cacheDir: path.join(dir, ".cache"), id: "a.txt" })).trashPath.startsWith(path.join(dir, ".cache", "trash"))).toBe(true);
+    await writeFile(path.join(dir, "a.txt"), "a\n");
     expect((await removeDocument({ corpusDir: dir, cacheDir: cache, id: "a.txt" })).metadata).toBe("broken");
     expect(await readFile(path.join(dir, "sources.json"), "utf8")).toBe("{ broken");
   });
