@@ -31,10 +31,12 @@ export interface Config {
   maxFileBytes: number;
   /** MAX_QUESTION_CHARS: longer questions are declined. */
   maxQuestionChars: number;
+  /** MAX_UPLOAD_BYTES: larger files are refused by /corpus add; never above MAX_FILE_BYTES (the loader would skip them). */
+  maxUploadBytes: number;
+  /** CACHE_DIR: the cache folder (git-ignored): saved sentence vectors, and trash/ for files removed with /corpus remove. */
+  cacheDir: string;
   /** SEMANTIC: reorder BM25's candidates by meaning too (a sentence encoder in a worker thread); off = BM25 alone. */
   semantic: boolean;
-  /** CACHE_DIR: what the bot computes and keeps between runs (sentence vectors). */
-  cacheDir: string;
   /** ASK_CHANNEL_THREADS: answer questions asked in ask channels in a new thread (per server: /settings). */
   askChannelThreads: boolean;
   /** MOD_LOG_CHANNEL_ID: channel where settings changes and answers removed by moderators are noted (per server: /settings). */
@@ -52,6 +54,8 @@ export const CONFIG_DEFAULTS = {
   corpusDir: "corpus",
   maxFileBytes: 5 * 1024 * 1024,
   maxQuestionChars: 500,
+  /** 10 MB (Discord's upload limit for members without Nitro), lowered to MAX_FILE_BYTES when that is smaller. */
+  maxUploadBytes: 10 * 1024 * 1024,
   semantic: true,
   cacheDir: ".cache",
   askChannelThreads: false,
@@ -176,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     corpusDir: read("CORPUS_DIR") ?? CONFIG_DEFAULTS.corpusDir,
     maxFileBytes: wholeNumber("MAX_FILE_BYTES", CONFIG_DEFAULTS.maxFileBytes, 1),
     maxQuestionChars: wholeNumber("MAX_QUESTION_CHARS", CONFIG_DEFAULTS.maxQuestionChars, 1),
+    maxUploadBytes: 0, // below: it depends on MAX_FILE_BYTES
     semantic: boolean("SEMANTIC", CONFIG_DEFAULTS.semantic),
     cacheDir: read("CACHE_DIR") ?? CONFIG_DEFAULTS.cacheDir,
     askChannelThreads: boolean("ASK_CHANNEL_THREADS", CONFIG_DEFAULTS.askChannelThreads),
@@ -183,6 +188,15 @@ export function loadConfig(env: Env = process.env): Config {
     databasePath: read("DATABASE_PATH") ?? CONFIG_DEFAULTS.databasePath,
     questionLogDays: wholeNumber("QUESTION_LOG_DAYS", CONFIG_DEFAULTS.questionLogDays, 1),
   };
+  // An upload the loader would skip (over MAX_FILE_BYTES) is pointless: the default follows MAX_FILE_BYTES down,
+  // and an explicit MAX_UPLOAD_BYTES above it is an error rather than a silent change.
+  const upload = read("MAX_UPLOAD_BYTES");
+  config.maxUploadBytes = wholeNumber("MAX_UPLOAD_BYTES", Math.min(CONFIG_DEFAULTS.maxUploadBytes, config.maxFileBytes), 1);
+  if (upload !== undefined && config.maxUploadBytes > config.maxFileBytes) {
+    problems.push(
+      `MAX_UPLOAD_BYTES (${config.maxUploadBytes}) must not exceed MAX_FILE_BYTES (${config.maxFileBytes}): the corpus loader skips files over MAX_FILE_BYTES`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

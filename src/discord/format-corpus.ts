@@ -248,7 +248,7 @@ export function formatHelp(options: HelpOptions): ReplyPayload {
       "• `/sources` lists the documents; `/source name: …` shows one of them.",
       "",
       limits.join(" "),
-      "Moderators: `/refresh` reloads the documents from disk.",
+      "Moderators: `/refresh` reloads the documents from disk; `/corpus add` and `/corpus remove` add or remove one.",
     ].join("\n"),
   };
   return payload({ embeds: [embed] });

@@ -18,10 +18,12 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { UploadOptions } from './attachments.js';
 import { ApplicationFlags, ButtonStyle, ComponentType, GatewayDispatchEvents, GatewayIntentBits } from 'discord.js';
 import type {
   APIApplicationCommand,
   APIApplicationCommandAutocompleteInteraction,
+  APIAttachment,
   APIChatInputApplicationCommandInteraction,
   APIInteraction,
   APIMessage,
@@ -50,12 +52,14 @@ import {
   defaultFixtureIds,
   type SlashOptionsInput,
 } from './payloads.js';
+import { AttachmentStore, withResolvedAttachments } from './attachments.js';
 import { buildMessageCommand } from './context-menu.js';
 import { withResolved } from './resolved.js';
 import { RestStandIn, type CannedResponse, type RecordedRequest, type RequestPredicate } from './rest.js';
 import { StandInState, type ActorOptions } from './state.js';
 
 export type { ActorOptions } from './state.js';
+export type { UploadOptions } from './attachments.js';
 export type { CannedResponse, RecordedFile, RecordedRequest, RequestPredicate } from './rest.js';
 export type { GatewayStats, ReceivedFrame, SentDispatch, StandInEvents } from './gateway.js';
 export type { SimpleOptionValue, SlashOptionsInput } from './payloads.js';
@@ -141,6 +145,8 @@ export class DiscordStandIn {
   readonly state: StandInState;
   readonly rest: RestStandIn;
   readonly gateway: GatewayStandIn;
+  /** Files attached to commands (`upload`), served over HTTP at their `url` (attachments.ts). */
+  readonly attachments: AttachmentStore;
 
   private constructor(
     private readonly server: Server,
@@ -192,7 +198,9 @@ export class DiscordStandIn {
       events: this.events,
       log,
     });
+    this.attachments = new AttachmentStore(() => `http://${base}`, ids.applicationId);
     server.on('request', (req, res) => {
+      if (this.attachments.handle(req, res)) return;
       this.rest.handle(req, res).catch((error: unknown) => {
         log(`REST handler crashed: ${String(error)}`);
         if (!res.headersSent) res.writeHead(500).end();
@@ -315,7 +323,17 @@ export class DiscordStandIn {
 
   /** A CHAT_INPUT command interaction. Options: `{ question: 'x', count: 3, public: true }` or raw API options. */
   slashCommand(name: string, options?: SlashOptionsInput, actor: ActorOptions = {}): APIChatInputApplicationCommandInteraction {
-    return withResolved(buildSlashCommand(this.state.context(actor), this.state.commandRef(name), options), this.state);
+    const interaction = withResolved(buildSlashCommand(this.state.context(actor), this.state.commandRef(name), options), this.state);
+    return withResolvedAttachments(interaction, this.attachments);
+  }
+
+  /**
+   * A file a user attaches to a command option: pass its `id` as the value of an ATTACHMENT option
+   * (`{ name: 'file', type: ApplicationCommandOptionType.Attachment, value: id }`); `slashCommand` then puts it in
+   * `data.resolved.attachments`, and its bytes are served at its `url`.
+   */
+  upload(filename: string, content: string | Uint8Array, options: UploadOptions = {}): APIAttachment {
+    return this.attachments.upload(filename, content, options);
   }
 
   /** An autocomplete interaction with `focusedOption` being typed as `value`. */

@@ -651,11 +651,13 @@ describe("/refresh", () => {
     const withRoles = commandDefinitions({ moderatorRoleIds: ["323456789012345678"] });
     expect(without.find((c) => c.name === "refresh")?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
     expect(withRoles.find((c) => c.name === "refresh")?.default_member_permissions ?? null).toBeNull();
-    // /stats follows the same rule; /settings stays with Manage Server; the rest are offered to everyone.
-    expect(without.find((c) => c.name === "stats")?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
-    expect(withRoles.find((c) => c.name === "stats")?.default_member_permissions ?? null).toBeNull();
+    // /stats and /corpus follow the same rule; /settings stays with Manage Server; the rest are offered to everyone.
+    for (const name of ["stats", "corpus"]) {
+      expect(without.find((c) => c.name === name)?.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
+      expect(withRoles.find((c) => c.name === name)?.default_member_permissions ?? null).toBeNull();
+    }
     for (const c of [...without, ...withRoles].filter((c) => c.name === "settings")) expect(c.default_member_permissions).toBe(PermissionFlagsBits.ManageGuild.toString());
-    for (const c of [...without, ...withRoles].filter((c) => !["refresh", "stats", "settings"].includes(c.name))) expect(c.default_member_permissions ?? null).toBeNull();
+    for (const c of [...without, ...withRoles].filter((c) => !["refresh", "stats", "settings", "corpus"].includes(c.name))) expect(c.default_member_permissions ?? null).toBeNull();
     // otherwise the same command
     const strip = (c: Body) => ({ ...c, default_member_permissions: undefined });
     expect(strip(withRoles.find((c) => c.name === "refresh"))).toEqual(strip(without.find((c) => c.name === "refresh")));
@@ -788,21 +790,27 @@ describe("npm run register", () => {
     standIn = await startDiscordStandIn();
     const s = standIn;
     const result = await registerCommands({ token: s.token, apiUrl: s.apiUrl, guildId: s.guildId, moderatorRoleIds: [] });
-    expect(result).toMatchObject({ applicationId: s.applicationId, scope: "guild", commands: ["ask", "sources", "source", "help", "refresh", "settings", "stats", "Find in sources", "Find in sources (ping author)"] });
+    expect(result).toMatchObject({ applicationId: s.applicationId, scope: "guild", commands: ["ask", "sources", "source", "help", "refresh", "settings", "stats", "corpus", "Find in sources", "Find in sources (ping author)"] });
     const put = s.requests.find((r) => r.method === "PUT");
     expect(put?.path).toBe(`/applications/${s.applicationId}/guilds/${s.guildId}/commands`);
     const registered = s.commands.guild;
-    expect(registered.map((c) => c.name)).toEqual(["ask", "sources", "source", "help", "refresh", "settings", "stats", "Find in sources", "Find in sources (ping author)"]);
+    expect(registered.map((c) => c.name)).toEqual(["ask", "sources", "source", "help", "refresh", "settings", "stats", "corpus", "Find in sources", "Find in sources (ping author)"]);
     expect(registered.find((c) => c.name === "refresh")?.default_member_permissions).toBe("32");
     const ask = registered.find((c) => c.name === "ask");
     expect(ask?.options?.map((o) => o.name)).toEqual(["question", "private", "thread"]);
     const source = registered.find((c) => c.name === "source");
     expect(source?.options?.[0]).toMatchObject({ name: "name", autocomplete: true, required: true });
+    // /corpus: moderators' permission like /refresh, an attachment option (type 11) for add, autocomplete for remove
+    const corpus = registered.find((c) => c.name === "corpus");
+    expect(corpus?.default_member_permissions).toBe("32");
+    expect(corpus?.options?.map((o) => o.name)).toEqual(["add", "remove"]);
+    const addOptions = (corpus?.options?.[0] as { options?: Array<{ name: string; type: number }> }).options;
+    expect(addOptions?.map((o) => [o.name, o.type])).toEqual([["file", 11], ["title", 3], ["outlet", 3], ["author", 3], ["date", 3], ["url", 3], ["replace", 5]]);
 
     // global when no guild is given; an explicit application id skips GET /applications/@me
     const global = await registerCommands({ token: s.token, apiUrl: s.apiUrl, applicationId: s.applicationId, moderatorRoleIds: [] });
     expect(global.scope).toBe("global");
-    expect(s.commands.global).toHaveLength(9);
+    expect(s.commands.global).toHaveLength(10);
     expect(s.requests.filter((r) => r.path === "/applications/@me")).toHaveLength(1);
     expect(s.unmatchedRequests).toEqual([]);
   });

@@ -29,14 +29,27 @@ describe("loadConfig", () => {
       corpusDir: "corpus",
       maxFileBytes: 5 * 1024 * 1024,
       maxQuestionChars: 500,
-      semantic: true,
+      maxUploadBytes: 5 * 1024 * 1024,
       cacheDir: ".cache",
+      semantic: true,
       askChannelThreads: false,
       modLogChannelId: undefined,
       databasePath: "data/lookout.db",
       questionLogDays: 30,
     });
     expect(CONFIG_DEFAULTS.maxFileBytes).toBe(5_242_880);
+  });
+
+  it("MAX_UPLOAD_BYTES: 10 MB by default, lowered to MAX_FILE_BYTES, never above it; CACHE_DIR", () => {
+    expect(loadConfig({ MAX_FILE_BYTES: String(50 * 1024 * 1024) }).maxUploadBytes).toBe(10 * 1024 * 1024);
+    expect(loadConfig({ MAX_FILE_BYTES: "1000" }).maxUploadBytes).toBe(1000);
+    expect(loadConfig({ MAX_UPLOAD_BYTES: "2048" }).maxUploadBytes).toBe(2048);
+    expect(loadConfig({ MAX_FILE_BYTES: String(50 * 1024 * 1024), MAX_UPLOAD_BYTES: String(20 * 1024 * 1024) }).maxUploadBytes).toBe(20 * 1024 * 1024);
+    expect(problems({ MAX_FILE_BYTES: "1000", MAX_UPLOAD_BYTES: "2000" })).toEqual([
+      "MAX_UPLOAD_BYTES (2000) must not exceed MAX_FILE_BYTES (1000): the corpus loader skips files over MAX_FILE_BYTES",
+    ]);
+    expect(problems({ MAX_UPLOAD_BYTES: "0" })).toEqual(["MAX_UPLOAD_BYTES must be a whole number ≥ 1, got '0'"]);
+    expect(loadConfig({ CACHE_DIR: "/var/cache/lookout" }).cacheDir).toBe("/var/cache/lookout");
   });
 
   it("reads SEMANTIC as on or off, and names it when it is neither", () => {

@@ -2,6 +2,7 @@
 import type { RESTPostAPIApplicationCommandsJSONBody } from "discord.js";
 import type { Command, CommandSettings, MessageCommand } from "../context.js";
 import * as ask from "./ask.js";
+import * as corpus from "./corpus.js";
 import { findInSourcesPing, findInSourcesQuiet } from "./find-in-sources.js";
 import * as help from "./help.js";
 import * as refresh from "./refresh.js";
@@ -10,7 +11,7 @@ import * as settings from "./settings.js";
 import * as sources from "./sources.js";
 import * as stats from "./stats.js";
 
-export const commands: readonly Command[] = [ask, sources, source, help, refresh, settings, stats];
+export const commands: readonly Command[] = [ask, sources, source, help, refresh, settings, stats, corpus];
 
 /** Message commands (right-click a message → Apps). */
 export const messageCommands: readonly MessageCommand[] = [findInSourcesQuiet, findInSourcesPing];
