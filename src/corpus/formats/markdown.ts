@@ -9,10 +9,11 @@
  * allows 3 s); markdown-it took 43 ms, 201 ms and 374 ms on the same three texts.
  */
 import MarkdownIt from "markdown-it";
+import { LINES_PER_STEP, runInSlices, type Steps } from "../../core/steps.js";
 import type { Token } from "markdown-it/index.js";
 import type { Place, TextBlock } from "../../core/types.js";
 import { frontMatterLines, metaFromYaml } from "./front-matter.js";
-import { decodeText, splitLines } from "./text.js";
+import { decodeText, splitLinesInSlices } from "./text.js";
 import { Deadline, type ReadLimits, type ReadResult } from "./reader.js";
 
 /** CommonMark, plus GFM tables (which must be recognised to be left out); no raw HTML rendering is involved. */
@@ -21,8 +22,8 @@ const parser = new MarkdownIt("commonmark").enable("table");
 export async function readMarkdown(bytes: Uint8Array, _name: string, limits: ReadLimits): Promise<ReadResult> {
   const decoded = decodeText(bytes);
   if ("skip" in decoded) return decoded;
-  const lines = splitLines(decoded.text.replace(/^\uFEFF/, ""));
-  const depth = markdownNesting(lines);
+  const lines = await splitLinesInSlices(decoded.text.replace(/^\uFEFF/, ""));
+  const depth = await runInSlices(markdownNesting(lines), 10);
   if (depth > limits.maxDepth) return { skip: `nested ${depth} levels deep (more than ${limits.maxDepth}); not read` };
   const deadline = new Deadline(limits);
   // Front matter is read as YAML and replaced by blank lines, so that line numbers stay those of the file.
@@ -39,8 +40,9 @@ export async function readMarkdown(bytes: Uint8Array, _name: string, limits: Rea
   // markdown-it reads a few MB per second, and a refresh must not stop the bot answering for seconds.
   for (const chunk of chunksOf(lines, front)) {
     if (chunk.plain) {
-      // One line longer than a chunk: no reader needs its markup; taken as it stands (it is rarely prose).
-      const text = lines[chunk.first]!.replace(/\s+/g, " ").trim();
+      // One line longer than a chunk: no reader needs its markup; taken as it stands (it is rarely prose;
+      // the analysis collapses its white space in steps).
+      const text = lines[chunk.first]!.trim();
       if (text) blocks.push({ text, place: place(chunk.first + 1) });
     } else {
       const source = lines.slice(chunk.first, chunk.end).map((line, i) => (chunk.first + i < front ? "" : line)).join("\n");
@@ -84,12 +86,12 @@ function blocksOfTokens(tokens: readonly Token[], offset: number, headings: stri
 
 /** Files up to this size are parsed whole (every Markdown construct across the file works as CommonMark says). */
 const WHOLE_CHARS = 256 * 1024;
-/** Larger files are cut into chunks of about this size, at a blank line outside a code fence. */
-const CHUNK_CHARS = 64 * 1024;
+/** Larger files are cut into chunks of about this size, at a blank line outside a code fence (markdown-it reads dense Markdown at about 1 MB/s). */
+const CHUNK_CHARS = 32 * 1024;
 
 /**
  * Line ranges [first, end) to parse one at a time. A chunk ends at the first blank line (outside a fenced
- * code block) once it holds CHUNK_CHARS, or anywhere once it holds four times that (a file without blank
+ * code block) once it holds CHUNK_CHARS, or anywhere once it holds twice that (a file without blank
  * lines); a single line longer than CHUNK_CHARS is a chunk of its own, taken as plain text. Constructs that
  * span a cut (a reference link defined in another chunk, a loose list) read as plain text there.
  */
@@ -113,7 +115,7 @@ function chunksOf(lines: readonly string[], front: number): Array<{ first: numbe
     if (/^ {0,3}(```|~~~)/.test(line)) inFence = !inFence;
     size += line.length + 1;
     const blank = line.trim() === "";
-    if ((size >= CHUNK_CHARS && blank && !inFence) || size >= 4 * CHUNK_CHARS) {
+    if ((size >= CHUNK_CHARS && blank && !inFence) || size >= 2 * CHUNK_CHARS) {
       chunks.push({ first, end: i + 1 });
       first = i + 1;
       size = 0;
@@ -156,9 +158,10 @@ function inlineText(children: readonly Token[], startLine: number): { text: stri
  * (`-`, `*`, `+` followed by a space) and leading indentation (4 columns a level). markdown-it itself stops
  * nesting at 20 levels; a file nested hundreds deep is refused with its reason rather than read flattened.
  */
-function markdownNesting(lines: readonly string[]): number {
+function* markdownNesting(lines: readonly string[]): Steps<number> {
   let deepest = 0;
-  for (const line of lines) {
+  for (const [n, line] of lines.entries()) {
+    if (n % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
     let depth = 0;
     let leading = 0;
     let indented = true;
