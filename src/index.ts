@@ -62,8 +62,16 @@ async function main(): Promise<void> {
   logger.info(loaded, "corpus loaded");
   const { startBot } = await import("./discord/bot.js");
   const bot = await startBot(config, library, logger);
+  // Its own refreshes go through the bot's library, which notes each corpus change in the store as /refresh's are;
+  // waiting for a reload already running (a moderator's) does not note that one a second time.
+  const watched = {
+    get isRefreshing() {
+      return library.isRefreshing;
+    },
+    refresh: () => (library.isRefreshing ? library.refresh() : bot.context.library.refresh()),
+  };
   const stopWatching = config.corpusWatch
-    ? watchCorpus(library, {
+    ? watchCorpus(watched, {
         dir: config.corpusDir,
         debounceMs: config.corpusWatchDebounceMs,
         ignore: [config.cacheDir],
