@@ -35,6 +35,10 @@ export interface Config {
   maxUploadBytes: number;
   /** CACHE_DIR: the cache folder (git-ignored): saved sentence vectors, and trash/ for files removed with /corpus remove. */
   cacheDir: string;
+  /** CORPUS_WATCH: refresh when files in CORPUS_DIR change (debounced; off = only /refresh and /corpus refresh). */
+  corpusWatch: boolean;
+  /** CORPUS_WATCH_DEBOUNCE_MS: watch mode waits this long without a change before it refreshes. */
+  corpusWatchDebounceMs: number;
   /** SEMANTIC: reorder BM25's candidates by meaning too (a sentence encoder in a worker thread); off = BM25 alone. */
   semantic: boolean;
   /** ASK_CHANNEL_THREADS: answer questions asked in ask channels in a new thread (per server: /settings). */
@@ -57,6 +61,8 @@ export const CONFIG_DEFAULTS = {
   /** 10 MB (Discord's upload limit for members without Nitro), lowered to MAX_FILE_BYTES when that is smaller. */
   maxUploadBytes: 10 * 1024 * 1024,
   semantic: true,
+  corpusWatch: false,
+  corpusWatchDebounceMs: 1000,
   cacheDir: ".cache",
   askChannelThreads: false,
   databasePath: "data/lookout.db",
@@ -182,6 +188,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxQuestionChars: wholeNumber("MAX_QUESTION_CHARS", CONFIG_DEFAULTS.maxQuestionChars, 1),
     maxUploadBytes: 0, // below: it depends on MAX_FILE_BYTES
     semantic: boolean("SEMANTIC", CONFIG_DEFAULTS.semantic),
+    corpusWatch: boolean("CORPUS_WATCH", CONFIG_DEFAULTS.corpusWatch),
+    corpusWatchDebounceMs: wholeNumber("CORPUS_WATCH_DEBOUNCE_MS", CONFIG_DEFAULTS.corpusWatchDebounceMs, 0),
     cacheDir: read("CACHE_DIR") ?? CONFIG_DEFAULTS.cacheDir,
     askChannelThreads: boolean("ASK_CHANNEL_THREADS", CONFIG_DEFAULTS.askChannelThreads),
     modLogChannelId: snowflake("MOD_LOG_CHANNEL_ID"),

@@ -4,7 +4,8 @@
 import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
 import { createLogger } from "./log.js";
 import { describeLibraryEvent, openLibrary } from "./open-library.js";
-import { runConsoleChat } from "./console/chat.js";
+import { formatReload, runConsoleChat } from "./console/chat.js";
+import { watchCorpus } from "./corpus/watch.js";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -34,7 +35,26 @@ async function main(): Promise<void> {
         "No DISCORD_TOKEN is set, so this is the local console chat on the same engine.\n" +
         "To connect Discord: copy .env.example to .env, set DISCORD_TOKEN (README: \"Connecting Discord\"), then npm start.\n\n",
     );
-    await runConsoleChat(library);
+    const stopWatching = config.corpusWatch
+      ? watchCorpus(library, {
+          dir: config.corpusDir,
+          debounceMs: config.corpusWatchDebounceMs,
+          ignore: [config.cacheDir],
+          onRefresh: (result) =>
+            process.stderr.write(
+              result instanceof Error
+                ? `watch: refresh failed, the previous corpus keeps answering: ${result.message}\n`
+                : `watch: files changed in ${config.corpusDir}/. ${formatReload(result)}\n`,
+            ),
+          onWatchError: (error) => process.stderr.write(`warning: watching ${config.corpusDir}/ failed (${error.message}); /refresh still reloads it\n`),
+        })
+      : undefined;
+    if (stopWatching) process.stderr.write(`Watching ${config.corpusDir}/ for changes (CORPUS_WATCH).\n`);
+    try {
+      await runConsoleChat(library);
+    } finally {
+      stopWatching?.();
+    }
     return;
   }
 
@@ -42,11 +62,49 @@ async function main(): Promise<void> {
   logger.info(loaded, "corpus loaded");
   const { startBot } = await import("./discord/bot.js");
   const bot = await startBot(config, library, logger);
+  // Its own refreshes go through the bot's library, which notes each corpus change in the store as /refresh's are;
+  // waiting for a reload already running (a moderator's) does not note that one a second time.
+  const watched = {
+    get isRefreshing() {
+      return library.isRefreshing;
+    },
+    refresh: () => (library.isRefreshing ? library.refresh() : bot.context.library.refresh()),
+  };
+  const stopWatching = config.corpusWatch
+    ? watchCorpus(watched, {
+        dir: config.corpusDir,
+        debounceMs: config.corpusWatchDebounceMs,
+        ignore: [config.cacheDir],
+        onRefresh: (result) => {
+          if (result instanceof Error) logger.error({ err: result, trigger: "watch" }, "corpus refresh after file changes failed; the previous corpus keeps serving");
+          else
+            logger.info(
+              {
+                trigger: "watch",
+                documents: result.documents,
+                added: result.added.length,
+                changed: result.changed.length,
+                removed: result.removed.length,
+                skipped: result.skipped.length,
+                sentences: result.sentences,
+                sentencesAdded: result.sentencesAdded,
+                sentencesRemoved: result.sentencesRemoved,
+                ms: result.milliseconds,
+              },
+              "corpus refreshed after file changes",
+            );
+          if (!(result instanceof Error)) for (const s of result.skipped) logger.warn({ file: s.id, reason: s.reason }, `skipped ${s.id}: ${s.reason}`);
+        },
+        onWatchError: (error) => logger.error({ err: error, dir: config.corpusDir }, "watching the corpus folder failed; /refresh still reloads it"),
+      })
+    : undefined;
+  if (stopWatching) logger.info({ dir: config.corpusDir, debounceMs: config.corpusWatchDebounceMs }, "watching the corpus folder (CORPUS_WATCH)");
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    stopWatching?.();
     bot.stop().then(
       () => process.exit(0),
       (error: unknown) => {

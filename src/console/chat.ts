@@ -1,5 +1,6 @@
 /** The local console chat: a question per line, answered by the same engine as the Discord bot. */
 import { createInterface } from "node:readline";
+import type { RefreshReport } from "../core/contracts.js";
 import type { Library } from "../corpus/library.js";
 import { formatAnswer, formatSources } from "./format.js";
 
@@ -8,6 +9,15 @@ const HELP = `Type a question and press Enter. Commands:
   /refresh   reload the corpus folder
   /help      this text
   /quit      leave`;
+
+/** A refresh's report: counts, then each skipped file on a line of its own. */
+export function formatReload(r: RefreshReport): string {
+  return [
+    `Reloaded in ${r.milliseconds} ms: ${r.documents} documents (added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}, skipped ${r.skipped.length}); ` +
+      `${r.sentences} sentences (${r.sentencesAdded} added, ${r.sentencesRemoved} removed).`,
+    ...r.skipped.map((s) => `  skipped ${s.id}: ${s.reason}`),
+  ].join("\n");
+}
 
 export async function runConsoleChat(library: Library, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<void> {
   const tty = (output as NodeJS.WriteStream).isTTY === true;
@@ -22,12 +32,7 @@ export async function runConsoleChat(library: Library, input: NodeJS.ReadableStr
     else if (text === "/sources") say(formatSources(library.current));
     else if (text === "/refresh") {
       try {
-        const r = await library.refresh();
-        say(
-          `Reloaded in ${r.milliseconds} ms: ${r.documents} documents (added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}, skipped ${r.skipped.length}); ` +
-            `${r.sentences} sentences (${r.sentencesAdded} added, ${r.sentencesRemoved} removed).`,
-        );
-        for (const s of r.skipped) say(`  skipped ${s.id}: ${s.reason}`);
+        say(formatReload(await library.refresh()));
       } catch (error) {
         say(`Refresh failed, the previous corpus keeps answering: ${(error as Error).message}`);
       }

@@ -32,6 +32,8 @@ describe("loadConfig", () => {
       maxUploadBytes: 5 * 1024 * 1024,
       cacheDir: ".cache",
       semantic: true,
+      corpusWatch: false,
+      corpusWatchDebounceMs: 1000,
       askChannelThreads: false,
       modLogChannelId: undefined,
       databasePath: "data/lookout.db",
@@ -56,6 +58,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ SEMANTIC: "off" }).semantic).toBe(false);
     expect(loadConfig({ SEMANTIC: "ON" }).semantic).toBe(true);
     expect(() => loadConfig({ SEMANTIC: "maybe" })).toThrow(/SEMANTIC must be on or off \(true or false\), got 'maybe'/);
+  });
+
+  it("reads CORPUS_WATCH as on or off and CORPUS_WATCH_DEBOUNCE_MS as milliseconds", () => {
+    expect(loadConfig({ CORPUS_WATCH: "true", CORPUS_WATCH_DEBOUNCE_MS: "250" })).toMatchObject({ corpusWatch: true, corpusWatchDebounceMs: 250 });
+    expect(loadConfig({ CORPUS_WATCH: "off" }).corpusWatch).toBe(false);
+    expect(problems({ CORPUS_WATCH: "sometimes", CORPUS_WATCH_DEBOUNCE_MS: "1s" })).toEqual([
+      "CORPUS_WATCH must be on or off (true or false), got 'sometimes'",
+      "CORPUS_WATCH_DEBOUNCE_MS must be a whole number ≥ 0, got '1s'",
+    ]);
   });
 
   it("treats blank values as unset, as in a copied .env.example", () => {
