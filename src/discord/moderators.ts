@@ -1,6 +1,7 @@
 /** Who counts as a moderator in a server: Manage Server, or a role in the server's moderator roles (/settings). */
-import { GuildMemberRoleManager, PermissionFlagsBits, type BaseInteraction } from "discord.js";
+import { GuildMemberRoleManager, MessageFlags, PermissionFlagsBits, type BaseInteraction, type ChatInputCommandInteraction } from "discord.js";
 import type { BotContext, CommandSettings } from "./context.js";
+import { notice } from "./format.js";
 
 /** The permission that makes a member a moderator, in the handlers and in the registration alike. */
 export const MODERATOR_PERMISSION = PermissionFlagsBits.ManageGuild;
@@ -36,4 +37,15 @@ export async function noteInModLog(interaction: BaseInteraction, ctx: BotContext
   } catch (error) {
     ctx.logger.warn({ err: error, channel: channelId }, "could not write to the mod-log channel");
   }
+}
+
+/**
+ * The moderators' commands' gate: true for a moderator; anyone else is told privately that only moderators
+ * can `action` (e.g. "refresh the documents"), and the refusal is logged.
+ */
+export async function admitModerator(interaction: ChatInputCommandInteraction, ctx: BotContext, action: string): Promise<boolean> {
+  if (interaction.inGuild() && isServerModerator(interaction, ctx)) return true;
+  ctx.logger.info({ user: interaction.user.id, guild: interaction.guildId, command: interaction.commandName }, "refused: not a moderator");
+  await interaction.reply({ ...notice(`Only moderators (Manage Server permission or a moderator role) can ${action}.`), flags: MessageFlags.Ephemeral });
+  return false;
 }

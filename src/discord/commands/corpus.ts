@@ -24,7 +24,7 @@ import type { BotContext, CommandSettings } from "../context.js";
 import { notice } from "../format.js";
 import { documentChoices, formatRefreshFailure, formatRefreshReport, formatSourceNotFound, resolveDocument } from "../format-corpus.js";
 import { fitEscaped } from "../markdown.js";
-import { isServerModerator, MODERATOR_PERMISSION, moderatorCommandPermissions, noteInModLog } from "../moderators.js";
+import { admitModerator, isServerModerator, MODERATOR_PERMISSION, moderatorCommandPermissions, noteInModLog } from "../moderators.js";
 
 /** How long a download may take. */
 export const DOWNLOAD_TIMEOUT_MS = 30_000;
@@ -63,14 +63,7 @@ export function definition(settings: CommandSettings): RESTPostAPIChatInputAppli
 }
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  if (!interaction.inGuild() || !isServerModerator(interaction, ctx)) {
-    ctx.logger.info({ user: interaction.user.id, guild: interaction.guildId }, "corpus change refused: not a moderator");
-    await interaction.reply({
-      ...notice("Only moderators (Manage Server permission or a moderator role) can change the documents."),
-      flags: MessageFlags.Ephemeral,
-    });
-    return;
-  }
+  if (!(await admitModerator(interaction, ctx, "change the documents"))) return;
   // Download and refresh can take seconds, beyond Discord's 3 s to answer an interaction.
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   if (interaction.options.getSubcommand() === "remove") await remove(interaction, ctx);

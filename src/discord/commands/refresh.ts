@@ -9,7 +9,7 @@ import {
 import type { BotContext, CommandSettings } from "../context.js";
 import { notice } from "../format.js";
 import { formatRefreshFailure, formatRefreshReport } from "../format-corpus.js";
-import { isServerModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
+import { admitModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
 
 function builder(defaultMemberPermissions: bigint | null): SlashCommandBuilder {
   return new SlashCommandBuilder()
@@ -31,14 +31,7 @@ export const JOINED_NOTE =
   "A refresh was already running when you asked, so this is its report. If you changed files after it started, run `/refresh` again.";
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  if (!isServerModerator(interaction, ctx)) {
-    ctx.logger.info({ user: interaction.user.id, guild: interaction.guildId }, "refresh refused: not a moderator");
-    await interaction.reply({
-      ...notice("Only moderators (Manage Server permission or a moderator role) can refresh the documents."),
-      flags: MessageFlags.Ephemeral,
-    });
-    return;
-  }
+  if (!(await admitModerator(interaction, ctx, "refresh the documents"))) return;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   // The Library shares one reload between concurrent calls: a second /refresh joins the running one.
   const joined = ctx.library.isRefreshing;

@@ -15,7 +15,7 @@ import { csvLine } from "../../stats/csv.js";
 import type { BotContext, CommandSettings } from "../context.js";
 import { notice } from "../format.js";
 import { CHART_FILE, chartDays, formatStats } from "../format-stats.js";
-import { isServerModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
+import { admitModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
 import { payload } from "../payload.js";
 
 export const MAX_DAYS = 365;
@@ -46,10 +46,7 @@ const UNAVAILABLE = (why: string) =>
   `The question log is unavailable (${why}), so there are no statistics right now. Answers are unaffected; the bot's log says what went wrong.`;
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  if (!interaction.inGuild() || !isServerModerator(interaction, ctx)) {
-    await interaction.reply({ ...notice("Only moderators (Manage Server permission or a moderator role) can see the statistics."), flags: MessageFlags.Ephemeral });
-    return;
-  }
+  if (!(await admitModerator(interaction, ctx, "see the statistics")) || !interaction.inGuild()) return;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const days = interaction.options.getInteger("days") ?? DEFAULT_DAYS;
   if (interaction.options.getSubcommand() === "export") await exportCsv(interaction, ctx, days);
