@@ -7,7 +7,8 @@
 import { buildKnowledgeBaseInSteps, type EngineOptions, type SentenceKnowledgeBase } from "../core/knowledge-base.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
 import { LINES_PER_STEP, runInSlices, runToEnd, type Steps } from "../core/steps.js";
-import type { Answer, SkippedFile, SourceDocument } from "../core/types.js";
+import type { Answer, IndexedDocument, SkippedFile, SourceDocument } from "../core/types.js";
+import { createHash } from "node:crypto";
 import type { SemanticStage } from "../semantic/stage.js";
 import { EXTENSIONS } from "./formats/index.js";
 import { loadCorpus } from "./load.js";
@@ -100,7 +101,8 @@ export class Library {
       const why = skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.id}: ${s.reason}`).join("; ")})` : "";
       throw new Error(`no usable documents (${EXTENSIONS.join(" ")}) in ${options.corpusDir}${why}`);
     }
-    const kb = await buildKnowledgeBaseInSteps(documents, { ...options.engine, maxQuestionChars: options.maxQuestionChars });
+    const hashes = new Map(documents.map((d) => [d.id, contentHash(d)]));
+    const kb = await buildKnowledgeBaseInSteps(documents, { ...options.engine, maxQuestionChars: options.maxQuestionChars }, { hashes });
     return { kb, skipped };
   }
 }
@@ -136,11 +138,16 @@ function* diffSentencesInSteps(before: KnowledgeBase, after: KnowledgeBase): Ste
   return { sentencesAdded, sentencesRemoved };
 }
 
-/** Which documents a reload added, changed (same path, other text or metadata) and removed. */
-export function diffDocuments(before: readonly SourceDocument[], after: readonly SourceDocument[]) {
+/** A document's content hash: what the knowledge base keeps to tell a changed text (it keeps no texts). */
+export function contentHash(document: SourceDocument): string {
+  return createHash("sha256").update(document.text).digest("hex");
+}
+
+/** Which documents a reload added, changed (same path, other content hash or metadata) and removed. */
+export function diffDocuments(before: readonly IndexedDocument[], after: readonly IndexedDocument[]) {
   const old = new Map(before.map((d) => [d.id, d]));
   const now = new Map(after.map((d) => [d.id, d]));
-  const same = (a: SourceDocument, b: SourceDocument) => a.text === b.text && JSON.stringify(a.meta) === JSON.stringify(b.meta);
+  const same = (a: IndexedDocument, b: IndexedDocument) => a.hash === b.hash && JSON.stringify(a.meta) === JSON.stringify(b.meta);
   return {
     added: after.filter((d) => !old.has(d.id)).map((d) => d.id),
     changed: after.filter((d) => old.has(d.id) && !same(old.get(d.id)!, d)).map((d) => d.id),
