@@ -34,6 +34,8 @@ export interface EngineOptions {
   decline: DeclineModel;
   /** Weight of the meaning (cosine) against BM25 when the semantic stage reorders candidates. */
   semanticWeight: number;
+  /** Sentences per index segment, about (SEGMENT_SENTENCES; tests make it small to get many segments). */
+  segmentSentences: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
@@ -42,6 +44,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   maxExcerpts: 10,
   decline: DECLINE_MODEL,
   semanticWeight: SEMANTIC_WEIGHT,
+  segmentSentences: 65_536,
 });
 
 /** How many candidates the answer-type cue and the semantic stage re-rank. */
@@ -64,8 +67,11 @@ export interface Retrieval {
   declined?: "empty" | "no-match";
 }
 
-/** Sentences per segment, about (a document is never split, so one document can make a larger one). */
-export const SEGMENT_SENTENCES = 65_536;
+/**
+ * Sentences per segment, about (a document is never split, so one document can make a larger one): what a
+ * refresh rebuilds at most per touched segment, against how many segments a query looks a term up in.
+ */
+export const SEGMENT_SENTENCES = DEFAULT_ENGINE_OPTIONS.segmentSentences;
 
 /** What a refresh changed: a changed document is removed and added again. */
 export interface CorpusChanges {
@@ -276,11 +282,11 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
       if (kept.length > 0) plan.push({ parts: [{ segment, documents: kept }], sentences: keptSentences(segment, kept) });
     }
     report("analysing", 0, 0, true);
-    const added = yield* segmentsOfDocumentsInSteps(changes.added, hashes, report);
+    const added = yield* segmentsOfDocumentsInSteps(changes.added, hashes, this.options.segmentSentences, report);
     for (const segment of added) plan.push({ parts: [{ segment, documents: segment.documents.map((_, d) => d) }], sentences: segment.sentenceCount });
     report("indexing", changes.added.length, sentencesIn(added), true);
     const segments: CorpusSegment[] = [];
-    for (const planned of mergeSmall(plan)) {
+    for (const planned of mergeSmall(plan, this.options.segmentSentences)) {
       const [only] = planned.parts;
       const whole = planned.parts.length === 1 && only!.documents.length === only!.segment.documents.length;
       segments.push(whole ? only!.segment : yield* CorpusSegment.fromPartsInSteps(planned.parts));
@@ -312,13 +318,13 @@ function sentencesIn(segments: readonly CorpusSegment[]): number {
  * N sentences has at most 2·N/SEGMENT_SENTENCES + 1 segments however many refreshes made it; and a change
  * costs at most a few rebuilds of one segment's size.
  */
-function mergeSmall(plan: Planned[]): Planned[] {
+function mergeSmall(plan: Planned[], segmentSentences: number): Planned[] {
   const merged = [...plan];
   for (;;) {
     let best = -1;
     for (let i = 0; i + 1 < merged.length; i++) {
       const size = merged[i]!.sentences + merged[i + 1]!.sentences;
-      if (size <= SEGMENT_SENTENCES && (best < 0 || size < merged[best]!.sentences + merged[best + 1]!.sentences)) best = i;
+      if (size <= segmentSentences && (best < 0 || size < merged[best]!.sentences + merged[best + 1]!.sentences)) best = i;
     }
     if (best < 0) return merged;
     const [a, b] = [merged[best]!, merged[best + 1]!];
@@ -357,7 +363,12 @@ function progressReporter(listener: ProgressListener | undefined, documentsTotal
  * Documents analysed into segments of about SEGMENT_SENTENCES sentences, in the order given (a document is
  * never split). Sentences are held only for the segment being filled.
  */
-function* segmentsOfDocumentsInSteps(documents: readonly SourceDocument[], hashes: ReadonlyMap<string, string> | undefined, report: Report): Steps<CorpusSegment[]> {
+function* segmentsOfDocumentsInSteps(
+  documents: readonly SourceDocument[],
+  hashes: ReadonlyMap<string, string> | undefined,
+  segmentSentences: number,
+  report: Report,
+): Steps<CorpusSegment[]> {
   const segments: CorpusSegment[] = [];
   let group: IndexedDocument[] = [];
   let first = 0;
@@ -365,7 +376,7 @@ function* segmentsOfDocumentsInSteps(documents: readonly SourceDocument[], hashe
   let analysed = 0;
   for (const [i, document] of documents.entries()) {
     const own = yield* sentencesInSteps(document, i);
-    if (group.length > 0 && sentences.length + own.length > SEGMENT_SENTENCES) {
+    if (group.length > 0 && sentences.length + own.length > segmentSentences) {
       segments.push(yield* CorpusSegment.buildInSteps(group, sentences, first));
       (group = []), (sentences = []), (first = i);
     }
@@ -380,6 +391,7 @@ function* segmentsOfDocumentsInSteps(documents: readonly SourceDocument[], hashe
 
 /** `fromSentences` as steps: sentences already analysed, cut into segments at document boundaries. */
 function* segmentsOfSentencesInSteps(documents: readonly IndexedDocument[], sentences: readonly CorpusSentence[], options: Partial<EngineOptions>): Steps<SentenceKnowledgeBase> {
+  const { segmentSentences } = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   const segments: CorpusSegment[] = [];
   let firstDocument = 0;
   let firstSentence = 0;
@@ -387,7 +399,7 @@ function* segmentsOfSentencesInSteps(documents: readonly IndexedDocument[], sent
   for (let d = 0; d <= documents.length; d++) {
     while (s < sentences.length && sentences[s]!.document < d) s++;
     // Before document d: cut here when the group is full, or at the end.
-    if (d > firstDocument && (d === documents.length || s - firstSentence >= SEGMENT_SENTENCES)) {
+    if (d > firstDocument && (d === documents.length || s - firstSentence >= segmentSentences)) {
       segments.push(yield* CorpusSegment.buildInSteps(documents.slice(firstDocument, d), sentences.slice(firstSentence, s), firstDocument));
       (firstDocument = d), (firstSentence = s);
     }
@@ -454,7 +466,8 @@ export function buildKnowledgeBase(documents: readonly SourceDocument[], options
 export function* knowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}, build: BuildOptions = {}): Steps<SentenceKnowledgeBase> {
   const report = progressReporter(build.onProgress, documents.length);
   report("analysing", 0, 0, true);
-  const segments = yield* segmentsOfDocumentsInSteps(documents, build.hashes, report);
+  const { segmentSentences } = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+  const segments = yield* segmentsOfDocumentsInSteps(documents, build.hashes, segmentSentences, report);
   report("indexing", documents.length, sentencesIn(segments), true);
   yield;
   return SentenceKnowledgeBase.fromSegments(segments, options);
