@@ -21,13 +21,13 @@ export const SEGMENT_FORMAT = 1;
 const SENTENCE_ARRAYS = { textBytes: Uint8Array, textStart: Uint32Array, sentPage: Int32Array, sentLine: Int32Array, sentHeading: Int32Array } as const;
 const POSTINGS_TYPES: Record<(typeof POSTINGS_ARRAY_NAMES)[number], new (length: number) => FlatArray> = {
   termBytes: Uint8Array,
-  termStart: Uint32Array,
-  postStart: Uint32Array,
-  postSentence: Uint32Array,
+  termStart: Int32Array,
+  postStart: Int32Array,
+  postSentence: Int32Array,
   postTf: Uint16Array,
-  sentStart: Uint32Array,
-  sentTerms: Uint32Array,
-  docStart: Uint32Array,
+  sentStart: Int32Array,
+  sentTerms: Int32Array,
+  docStart: Int32Array,
 };
 
 interface SentenceArrays {

@@ -89,8 +89,6 @@ export class SentenceIndex {
   private scores?: Float32Array;
   private seenInQuery?: Uint8Array;
   private queryTouched?: Int32Array;
-  /** Per segment, term id → its place in the query (−1: not in it), for searchOwnThenWindows. */
-  private querySlots?: Array<Int32Array | undefined>;
   private readonly looked!: Map<string, QueryTerm>;
   /** Overrides EXACT_WORK_LIMIT for this index (tests force either path with it). */
   exactWorkLimit?: number;
@@ -336,49 +334,51 @@ export class SentenceIndex {
     const { b } = this.options;
     const idfs = terms.map((term) => this.idfOf(term.df));
     let candidates = 0;
-    terms.forEach((term, j) => {
+    for (let j = 0; j < terms.length; j++) {
       const idf = idfs[j]!;
-      segments.forEach((segment, k) => {
-        const id = term.ids[k]!;
-        if (id < 0) return;
+      for (let k = 0; k < segments.length; k++) {
+        const id = terms[j]!.ids[k]!;
+        if (id < 0) continue;
         const base = bases[k]!;
-        const { postSentence, postTf } = segment;
-        for (let p = segment.postStart[id]!, end = segment.postStart[id + 1]!; p < end; p++) {
+        const { postSentence, postTf, postStart } = segments[k]!;
+        for (let p = postStart[id]!, end = postStart[id + 1]!; p < end; p++) {
           const s = base + postSentence[p]!;
           const tf = Math.fround(postTf[p]! * inverseNorms[s]!);
           if (seenInQuery[s] === 0) (seenInQuery[s] = 1), (queryTouched[candidates++] = s);
           scores[s] = scores[s]! + (idf * tf * (k1 + 1)) / (tf + k1);
         }
-      });
-    });
+      }
+    }
     const pool = this.takeBest(candidates, Math.max(limit, RERANK_POOL));
 
     const span = neighbourWeights.length - 1;
     const counts = new Float64Array(terms.length);
-    const slots = (this.querySlots ??= []);
+    const local = new Int32Array(terms.length);
     for (const hit of pool) {
       const x = hit.sentence;
       // A window stays in its document, so in the segment of x.
       const k = this.segmentOf(x);
       const segment = segments[k]!;
       const base = bases[k]!;
-      // Term id → its place in the query (−1: not in it), so a window is read with one lookup per word.
-      const slot = (slots[k] ??= new Int32Array(segment.termCount).fill(-1));
-      terms.forEach((term, j) => term.ids[k]! >= 0 && (slot[term.ids[k]!] = j));
+      // The query's terms as this segment numbers them (−1: absent), compared with each word of the window:
+      // a handful of comparisons, where a table by term id would be one more cold array per segment.
+      for (let j = 0; j < terms.length; j++) local[j] = terms[j]!.ids[k]!;
       counts.fill(0);
+      // The segment's arrays as locals: read through the object, the inner loop reloads them every time.
+      const { sentStart, sentTerms, docStart } = segment;
       const document = segment.documentOfSentence()[x - base]!;
-      const docFirst = base + segment.docStart[document]!;
-      const docEnd = base + segment.docStart[document + 1]!;
+      const docFirst = base + docStart[document]!;
+      const docEnd = base + docStart[document + 1]!;
       for (let s = Math.max(x - span, docFirst), last = Math.min(x + span, docEnd - 1); s <= last; s++) {
         const weight = s === x ? 1 : s < x ? neighbourWeights[x - s]! : followingWeights[s - x]!;
-        const weighted = weight * inverseNormOf(b, segment.sentenceLength(s - base), averageLength);
-        const local = s - base;
-        for (let i = segment.sentStart[local]!; i < segment.sentStart[local + 1]!; i++) {
-          const j = slot[segment.sentTerms[i]!]!;
-          if (j >= 0) counts[j] = counts[j]! + weighted;
+        const from = sentStart[s - base]!;
+        const to = sentStart[s - base + 1]!;
+        const weighted = weight * inverseNormOf(b, to - from, averageLength);
+        for (let i = from; i < to; i++) {
+          const term = sentTerms[i]!;
+          for (let j = 0; j < local.length; j++) if (local[j] === term) counts[j] = counts[j]! + weighted;
         }
       }
-      for (const term of terms) if (term.ids[k]! >= 0) slot[term.ids[k]!] = -1;
       let score = 0;
       for (let j = 0; j < terms.length; j++) {
         const tf = counts[j]!;

@@ -10,17 +10,17 @@ import type { Steps } from "../core/steps.js";
 export interface PostingsArrays {
   /** The dictionary, sorted by UTF-8 bytes: term t is termBytes[termStart[t] .. termStart[t+1]). */
   termBytes: Uint8Array;
-  termStart: Uint32Array;
+  termStart: Int32Array;
   /** Postings in CSR form: the sentences holding term t are postSentence[postStart[t] .. postStart[t+1]), ascending. */
-  postStart: Uint32Array;
-  postSentence: Uint32Array;
+  postStart: Int32Array;
+  postSentence: Int32Array;
   /** How often the term occurs in that sentence (saturated at 65,535). */
   postTf: Uint16Array;
   /** Terms of sentence s, in order, with repeats: sentTerms[sentStart[s] .. sentStart[s+1]). */
-  sentStart: Uint32Array;
-  sentTerms: Uint32Array;
+  sentStart: Int32Array;
+  sentTerms: Int32Array;
   /** Sentences of the segment's document d: docStart[d] .. docStart[d+1). */
-  docStart: Uint32Array;
+  docStart: Int32Array;
 }
 
 export const POSTINGS_ARRAY_NAMES = ["termBytes", "termStart", "postStart", "postSentence", "postTf", "sentStart", "sentTerms", "docStart"] as const;
@@ -34,19 +34,19 @@ const decoder = new TextDecoder();
 
 export class SegmentPostings implements PostingsArrays {
   readonly termBytes!: Uint8Array;
-  readonly termStart!: Uint32Array;
-  readonly postStart!: Uint32Array;
-  readonly postSentence!: Uint32Array;
+  readonly termStart!: Int32Array;
+  readonly postStart!: Int32Array;
+  readonly postSentence!: Int32Array;
   readonly postTf!: Uint16Array;
-  readonly sentStart!: Uint32Array;
-  readonly sentTerms!: Uint32Array;
-  readonly docStart!: Uint32Array;
+  readonly sentStart!: Int32Array;
+  readonly sentTerms!: Int32Array;
+  readonly docStart!: Int32Array;
   readonly sentenceCount: number;
   readonly termCount: number;
   readonly documentCount: number;
   /** Terms decoded so far (by id): a search decodes only the few it meets. */
   private readonly decoded: Array<string | undefined> = [];
-  private sentenceDocuments?: Uint32Array;
+  private sentenceDocuments?: Int32Array;
 
   /** Trusts the arrays: `check` validates arrays that come from outside (a file). */
   constructor(arrays: PostingsArrays) {
@@ -71,7 +71,7 @@ export class SegmentPostings implements PostingsArrays {
     ascending(sentStart, sentTerms.length, "sentStart", fail);
     ascending(docStart, sentences, "docStart", fail);
     if (postTf.length !== postSentence.length) fail("postTf length");
-    for (let i = 0; i < sentTerms.length; i++) if (sentTerms[i]! >= terms) fail("term id out of range");
+    for (let i = 0; i < sentTerms.length; i++) if (sentTerms[i]! < 0 || sentTerms[i]! >= terms) fail("term id out of range");
     for (let t = 0; t < terms; t++) {
       let previous = -1;
       for (let p = postStart[t]!; p < postStart[t + 1]!; p++) {
@@ -109,9 +109,9 @@ export class SegmentPostings implements PostingsArrays {
   }
 
   /** The segment-local document of each sentence, made on first use and kept (the segment never changes). */
-  documentOfSentence(): Uint32Array {
+  documentOfSentence(): Int32Array {
     if (this.sentenceDocuments) return this.sentenceDocuments;
-    const of = new Uint32Array(this.sentenceCount);
+    const of = new Int32Array(this.sentenceCount);
     for (let d = 0; d < this.documentCount; d++) of.fill(d, this.docStart[d]!, this.docStart[d + 1]!);
     return (this.sentenceDocuments = of);
   }
@@ -130,7 +130,7 @@ function pickArrays(a: PostingsArrays): PostingsArrays {
   return { termBytes, termStart, postStart, postSentence, postTf, sentStart, sentTerms, docStart };
 }
 
-function ascending(offsets: Uint32Array, end: number, name: string, fail: (what: string) => never | void): void {
+function ascending(offsets: Int32Array, end: number, name: string, fail: (what: string) => never | void): void {
   if (offsets[0] !== 0 || offsets[offsets.length - 1] !== end) fail(`${name} does not span its data`);
   for (let i = 1; i < offsets.length; i++) if (offsets[i]! < offsets[i - 1]!) fail(`${name} not ascending`);
 }
@@ -165,8 +165,8 @@ export function* postingsInSteps(sentences: readonly TermsOfSentence[], document
     total += sentences[s]!.terms.length;
     if (s % POSTINGS_STEP === POSTINGS_STEP - 1) yield;
   }
-  const sentStart = new Uint32Array(n + 1);
-  const sentTerms = new Uint32Array(total);
+  const sentStart = new Int32Array(n + 1);
+  const sentTerms = new Int32Array(total);
   const docStarts: number[] = [];
   let cursor = 0;
   for (let s = 0; s < n; s++) {
@@ -186,15 +186,15 @@ export function* postingsInSteps(sentences: readonly TermsOfSentence[], document
   }
   sentStart[n] = cursor;
   docStarts.push(n);
-  const docStart = documentSizes ? startsOf(documentSizes, n) : Uint32Array.from(docStarts);
+  const docStart = documentSizes ? startsOf(documentSizes, n) : Int32Array.from(docStarts);
 
   // The dictionary sorted by UTF-8 bytes (the order lookups compare in), and provisional ids renumbered to it.
   const encoded = names.map((t) => encoder.encode(t));
   yield;
   const order = names.map((_, i) => i).sort((x, y) => compareBytes(encoded[x]!, 0, encoded[x]!.length, encoded[y]!, 0, encoded[y]!.length));
   yield;
-  const rank = new Uint32Array(names.length);
-  const termStart = new Uint32Array(names.length + 1);
+  const rank = new Int32Array(names.length);
+  const termStart = new Int32Array(names.length + 1);
   for (let r = 0; r < order.length; r++) {
     rank[order[r]!] = r;
     termStart[r + 1] = termStart[r]! + encoded[order[r]!]!.length;
@@ -210,8 +210,8 @@ export function* postingsInSteps(sentences: readonly TermsOfSentence[], document
   return new SegmentPostings({ termBytes, termStart, ...postings, sentStart, sentTerms, docStart });
 }
 
-function startsOf(sizes: readonly number[], total: number): Uint32Array {
-  const starts = new Uint32Array(sizes.length + 1);
+function startsOf(sizes: readonly number[], total: number): Int32Array {
+  const starts = new Int32Array(sizes.length + 1);
   for (let d = 0; d < sizes.length; d++) starts[d + 1] = starts[d]! + sizes[d]!;
   if (starts[sizes.length] !== total) throw new Error(`documents hold ${starts[sizes.length]} sentences, ${total} given`);
   return starts;
@@ -222,10 +222,10 @@ function startsOf(sizes: readonly number[], total: number): Uint32Array {
  * per-sentence arrays). `lastSentence` marks a term's first occurrence in a sentence, `lastPosting` where
  * its posting for that sentence went.
  */
-function* postingsOfTerms(sentStart: Uint32Array, sentTerms: Uint32Array, termCount: number): Steps<{ postStart: Uint32Array; postSentence: Uint32Array; postTf: Uint16Array }> {
+function* postingsOfTerms(sentStart: Int32Array, sentTerms: Int32Array, termCount: number): Steps<{ postStart: Int32Array; postSentence: Int32Array; postTf: Uint16Array }> {
   const n = sentStart.length - 1;
   const lastSentence = new Int32Array(termCount).fill(-1);
-  const df = new Uint32Array(termCount);
+  const df = new Int32Array(termCount);
   for (let s = 0; s < n; s++) {
     for (let i = sentStart[s]!; i < sentStart[s + 1]!; i++) {
       const id = sentTerms[i]!;
@@ -233,12 +233,12 @@ function* postingsOfTerms(sentStart: Uint32Array, sentTerms: Uint32Array, termCo
     }
     if (s % POSTINGS_STEP === POSTINGS_STEP - 1) yield;
   }
-  const postStart = new Uint32Array(termCount + 1);
+  const postStart = new Int32Array(termCount + 1);
   for (let t = 0; t < termCount; t++) postStart[t + 1] = postStart[t]! + df[t]!;
   const fill = postStart.slice(0, termCount);
-  const lastPosting = new Uint32Array(termCount);
+  const lastPosting = new Int32Array(termCount);
   lastSentence.fill(-1);
-  const postSentence = new Uint32Array(postStart[termCount]!);
+  const postSentence = new Int32Array(postStart[termCount]!);
   const postTf = new Uint16Array(postStart[termCount]!);
   yield;
   for (let s = 0; s < n; s++) {
@@ -293,7 +293,7 @@ export function* mergePostingsInSteps(parts: readonly PostingsPart[]): Steps<Seg
   }
 
   // A k-way merge of the sorted dictionaries: each part's old id → new id.
-  const remap = parts.map(({ source }) => new Uint32Array(source.termCount));
+  const remap = parts.map(({ source }) => new Int32Array(source.termCount));
   const heads = parts.map(() => -1);
   const advance = (k: number) => {
     const marks = used[k]!;
@@ -332,9 +332,9 @@ export function* mergePostingsInSteps(parts: readonly PostingsPart[]): Steps<Seg
   }
 
   // The kept sentences' terms, renumbered.
-  const sentStart = new Uint32Array(sentences + 1);
-  const sentTerms = new Uint32Array(total);
-  const docStart = new Uint32Array(documents + 1);
+  const sentStart = new Int32Array(sentences + 1);
+  const sentTerms = new Int32Array(total);
+  const docStart = new Int32Array(documents + 1);
   let s = 0;
   let cursor = 0;
   let doc = 0;
@@ -354,7 +354,7 @@ export function* mergePostingsInSteps(parts: readonly PostingsPart[]): Steps<Seg
   const termCount = starts.length - 1;
   const postings = yield* postingsOfTerms(sentStart, sentTerms, termCount);
   // A term two parts share was counted twice in byteCount and written once.
-  return new SegmentPostings({ termBytes: termBytes.slice(0, written), termStart: Uint32Array.from(starts), ...postings, sentStart, sentTerms, docStart });
+  return new SegmentPostings({ termBytes: termBytes.slice(0, written), termStart: Int32Array.from(starts), ...postings, sentStart, sentTerms, docStart });
 }
 
 function compareTerms(a: SegmentPostings, x: number, b: SegmentPostings, y: number): number {
