@@ -17,6 +17,7 @@
  * killed process left behind is never read (its name is not the target's).
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { crc32 } from "node:zlib";
 import type { FlatArray, FlatRecord } from "../core/flat.js";
@@ -70,8 +71,8 @@ const NO_CHECKSUM = "00000000";
 const padTo8 = (n: number) => (8 - (n % 8)) % 8;
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
 
-/** The file's bytes as separate pieces (nothing large is copied), and its identity line filled in last. */
-function encode(record: FlatRecord, identity: FlatFileIdentity): Buffer[] {
+/** The file's bytes as separate pieces (nothing large is copied); the head (magic and identity line) comes with the checksum. */
+function encode(record: FlatRecord, identity: FlatFileIdentity): { blankHead: Buffer; body: Buffer[]; headWith(checksum: number): Buffer; length: number } {
   const names = Object.keys(record.arrays);
   const layout: Layout = {
     header: record.header,
@@ -82,13 +83,6 @@ function encode(record: FlatRecord, identity: FlatFileIdentity): Buffer[] {
       return { name, type, length: array.length };
     }),
   };
-  const body: Buffer[] = [];
-  let bodyLength = 0;
-  const push = (piece: Buffer) => {
-    body.push(piece);
-    bodyLength += piece.length;
-  };
-  // The identity line's length does not depend on its values' digits except `length`: computed in two passes.
   const layoutLine = Buffer.from(JSON.stringify(layout), "utf8");
   const identityLine = (length: number, checksum: string) =>
     Buffer.from(JSON.stringify({ format: FLAT_FILE_FORMAT, kind: identity.kind, version: identity.version, length, crc32: checksum } satisfies Identity) + "\n", "utf8");
@@ -97,29 +91,27 @@ function encode(record: FlatRecord, identity: FlatFileIdentity): Buffer[] {
     const bytes = record.arrays[name]!.byteLength;
     arraysBytes += bytes + padTo8(bytes);
   }
+  // The identity line holds the file's length, which depends on the identity line's own length: settle it.
   let length = 0;
   let prefix = 0;
-  for (let guess = 0; ; ) {
+  for (let guess = 0; ; guess = length) {
     prefix = MAGIC.length + identityLine(guess, NO_CHECKSUM).length;
-    const total = prefix + layoutLine.length + 1 + padTo8(prefix + layoutLine.length + 1) + arraysBytes;
-    if (total === guess) {
-      length = total;
-      break;
-    }
-    guess = total;
+    length = prefix + layoutLine.length + 1 + padTo8(prefix + layoutLine.length + 1) + arraysBytes;
+    if (length === guess) break;
   }
   // Spaces before the newline, so the arrays start on a multiple of 8 and the layout line stays JSON.
-  push(Buffer.concat([layoutLine, Buffer.from(" ".repeat(padTo8(prefix + layoutLine.length + 1)) + "\n")]));
+  const body: Buffer[] = [Buffer.concat([layoutLine, Buffer.from(" ".repeat(padTo8(prefix + layoutLine.length + 1)) + "\n")])];
   for (const name of names) {
     const array = record.arrays[name]!;
-    push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
-    if (padTo8(array.byteLength)) push(Buffer.alloc(padTo8(array.byteLength)));
+    if (array.byteLength > 0) body.push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+    if (padTo8(array.byteLength)) body.push(Buffer.alloc(padTo8(array.byteLength)));
   }
-  let checksum = crc32(Buffer.concat([MAGIC, identityLine(length, NO_CHECKSUM)]));
-  for (const piece of body) if (piece.length > 0) checksum = crc32(piece, checksum); // crc32 of nothing forgets the running value
-  const head = Buffer.concat([MAGIC, identityLine(length, hex8(checksum))]);
-  if (head.length + bodyLength !== length) throw new Error("flat file: computed length disagrees"); // a bug here, not bad input
-  return [head, ...body];
+  return {
+    blankHead: Buffer.concat([MAGIC, identityLine(length, NO_CHECKSUM)]),
+    body,
+    headWith: (checksum) => Buffer.concat([MAGIC, identityLine(length, hex8(checksum))]),
+    length,
+  };
 }
 
 /**
@@ -128,9 +120,12 @@ function encode(record: FlatRecord, identity: FlatFileIdentity): Buffer[] {
  * if any, is untouched.
  */
 export function writeFlatFile(file: string, identity: FlatFileIdentity, record: FlatRecord): void {
-  const pieces = encode(record, identity);
+  const { blankHead, body, headWith } = encode(record, identity);
+  let checksum = crc32(blankHead);
+  for (const piece of body) checksum = crc32(piece, checksum);
+  const pieces = [headWith(checksum), ...body];
   mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+  const temporary = temporaryName(file);
   let fd: number | undefined;
   try {
     fd = openSync(temporary, "wx");
@@ -147,6 +142,50 @@ export function writeFlatFile(file: string, identity: FlatFileIdentity, record: 
     throw error;
   }
 }
+
+/** Checksummed and written this many bytes at a time, the event loop getting a turn in between. */
+const ASYNC_PIECE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * writeFlatFile for a process that is serving: the checksum is computed and the bytes written a piece at a
+ * time, so saving a large index never holds the event loop for long. Same atomic steps; rejects when it
+ * cannot write.
+ */
+export async function writeFlatFileInBackground(file: string, identity: FlatFileIdentity, record: FlatRecord): Promise<void> {
+  const { blankHead, body, headWith } = encode(record, identity);
+  const pieces = body.flatMap((piece) => {
+    const parts: Buffer[] = [];
+    for (let at = 0; at < piece.length; at += ASYNC_PIECE_BYTES) parts.push(piece.subarray(at, at + ASYNC_PIECE_BYTES));
+    return parts;
+  });
+  let checksum = crc32(blankHead);
+  for (const piece of pieces) {
+    checksum = crc32(piece, checksum);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = temporaryName(file);
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(temporary, "wx");
+    for (const piece of [headWith(checksum), ...pieces]) await handle.write(piece); // writes it whole (FileHandle.write loops)
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, file);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** In the target's folder (a rename across file systems is not atomic), never the target's name. */
+function temporaryName(file: string): string {
+  return `${file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}${TEMPORARY_SUFFIX}`;
+}
+
+export const TEMPORARY_SUFFIX = ".tmp";
 
 /** Reads a file written by writeFlatFile with the same identity; any other file comes back as a problem. */
 export function readFlatFile(file: string, identity: FlatFileIdentity): FlatFileRead {

@@ -1,10 +1,12 @@
 /**
  * Reads a corpus folder (recursively): every file whose format has a reader (.txt, .md, .html, .pdf, .docx, …),
- * its metadata, and why any file was skipped. Formats are known only through formats/index.ts.
+ * its metadata, and why any file was skipped. Formats are known only through formats/index.ts. A scan lists
+ * and hashes the files first, so a caller holding documents already analysed reads only the new and changed ones.
  */
+import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import type { SkippedFile, SourceDocument } from "../core/types.js";
+import type { DocumentMeta, SkippedFile, SourceDocument } from "../core/types.js";
 import { formatBytes } from "../core/describe.js";
 import { DEFAULT_LIMITS, isSkip, readerFor, readFile as readDocument, type ReadLimits } from "./formats/index.js";
 import { METADATA_FILE, metaOf, parseSourcesFile } from "./metadata.js";
@@ -14,11 +16,33 @@ export interface LoadedCorpus {
   skipped: SkippedFile[];
 }
 
+/** A document file as listed and hashed, before its format's reader has read it. */
+export interface ScannedFile {
+  id: string;
+  /** sha256 of the file's bytes and of its entry in sources.json: a citation changes when either does. */
+  hash: string;
+  size: number;
+  /** The bytes that were hashed, kept for files the caller will read (so the text read is the text hashed). */
+  bytes?: Buffer;
+  /** Its entry in sources.json, if any. */
+  sourcesEntry?: Partial<DocumentMeta>;
+}
+
+export interface CorpusScan {
+  files: ScannedFile[];
+  /** Files that cannot be documents (too large, unreadable, dangling links, a broken sources.json). */
+  skipped: SkippedFile[];
+}
+
 const isDocument = (id: string) => readerFor(id) !== undefined;
 
-/** Throws only when the folder itself cannot be read; a bad file is skipped with its reason. */
-export async function loadCorpus(dir: string, maxFileBytes: number, limits: ReadLimits = DEFAULT_LIMITS): Promise<LoadedCorpus> {
-  const documents: SourceDocument[] = [];
+/**
+ * Lists the corpus folder and hashes every document file (reading its bytes, not parsing them). Files whose
+ * id and hash `known` already holds come back without their bytes: the caller has them analysed already.
+ * Throws only when the folder itself cannot be read.
+ */
+export async function scanCorpus(dir: string, maxFileBytes: number, known: ReadonlyMap<string, string> = new Map()): Promise<CorpusScan> {
+  const scanned: ScannedFile[] = [];
   const skipped: SkippedFile[] = [];
   const { files, links } = await listFiles(dir);
   const metadata = await readMetadata(dir, files, skipped);
@@ -30,7 +54,6 @@ export async function loadCorpus(dir: string, maxFileBytes: number, limits: Read
     if (!target && named) skipped.push({ id, reason: "cannot be read (symbolic link to nothing)" });
     else if (target && (named || target.isDirectory())) skipped.push({ id, reason: "symbolic link, not followed" });
   }
-
   for (const id of files.filter(isDocument)) {
     const file = path.join(dir, id);
     try {
@@ -39,18 +62,53 @@ export async function loadCorpus(dir: string, maxFileBytes: number, limits: Read
         skipped.push({ id, reason: `larger than the limit (${formatBytes(size)} > ${formatBytes(maxFileBytes)}, MAX_FILE_BYTES)` });
         continue;
       }
+      const bytes = await readFile(file);
+      const sourcesEntry = metadata.get(id);
+      const hash = contentHash(bytes, sourcesEntry);
+      scanned.push({ id, hash, size: bytes.length, ...(known.get(id) !== hash && { bytes }), ...(sourcesEntry && { sourcesEntry }) });
+    } catch (error) {
+      skipped.push({ id, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+    }
+  }
+  return { files: scanned, skipped };
+}
+
+/** The hash that decides whether a cached analysis of a document still holds. */
+export function contentHash(bytes: Uint8Array, sourcesEntry: Partial<DocumentMeta> | undefined): string {
+  return createHash("sha256")
+    .update(bytes)
+    .update("\0sources.json:")
+    .update(JSON.stringify(sourcesEntry ?? null))
+    .digest("hex")
+    .slice(0, 32);
+}
+
+/** Reads scanned files with their formats' readers (the bytes already read by the scan): documents, or why not. */
+export async function readScannedFiles(files: readonly ScannedFile[], limits: ReadLimits = DEFAULT_LIMITS): Promise<LoadedCorpus> {
+  const documents: SourceDocument[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const { id, bytes, size, sourcesEntry } of files) {
+    if (!bytes) throw new Error(`${id} was scanned without its bytes`); // a caller's mistake, not a bad file
+    try {
       // The format's reader: text checks (empty, NUL bytes, UTF-8) for text formats, its own for the others.
-      const read = await readDocument(await readFile(file), id, limits);
+      const read = await readDocument(bytes, id, limits);
       if (isSkip(read)) {
         skipped.push({ id, reason: read.skip });
         continue;
       }
-      documents.push({ id, text: read.text, blocks: read.blocks, bytes: size, meta: metaOf(id, read.meta, read.titleHint, metadata.get(id)) });
+      documents.push({ id, text: read.text, blocks: read.blocks, bytes: size, meta: metaOf(id, read.meta, read.titleHint, sourcesEntry) });
     } catch (error) {
       skipped.push({ id, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }
   return { documents, skipped };
+}
+
+/** Reads every document of the folder (no cache): scan, then each file's reader. */
+export async function loadCorpus(dir: string, maxFileBytes: number, limits: ReadLimits = DEFAULT_LIMITS): Promise<LoadedCorpus> {
+  const scan = await scanCorpus(dir, maxFileBytes);
+  const read = await readScannedFiles(scan.files, limits);
+  return { documents: read.documents, skipped: [...scan.skipped, ...read.skipped] };
 }
 
 /**
@@ -78,7 +136,7 @@ const isMetadataFile = (id: string) => id === METADATA_FILE || id.endsWith("/" +
 
 /** All sources.json files, merged: keys are paths relative to the folder each file sits in. */
 async function readMetadata(dir: string, files: string[], skipped: SkippedFile[]) {
-  const merged = new Map<string, Partial<import("../core/types.js").DocumentMeta>>();
+  const merged = new Map<string, Partial<DocumentMeta>>();
   for (const id of files.filter(isMetadataFile)) {
     const folder = id.includes("/") ? id.slice(0, id.lastIndexOf("/") + 1) : "";
     try {

@@ -2,7 +2,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readFlatFile, writeFlatFile } from "../../src/cache/flat-file.js";
+import { readFlatFile, writeFlatFile, writeFlatFileInBackground } from "../../src/cache/flat-file.js";
 import type { FlatRecord } from "../../src/core/flat.js";
 import { tempCorpus } from "../temp-folder.js";
 
@@ -39,6 +39,14 @@ describe("a flat file", () => {
     }
     // No copies: every array is a view of the same buffer (the file as read).
     expect(new Set(Object.values(arrays).map((a) => a.buffer)).size).toBe(1);
+  });
+
+  it("written in the background (a serving process) reads back the same", async () => {
+    const file = await saved();
+    const other = path.join(path.dirname(file), "background.lkf");
+    await writeFlatFileInBackground(other, identity, record());
+    expect(await readFile(other)).toEqual(await readFile(file));
+    expect(await readdir(path.dirname(file))).toEqual(["background.lkf", "record.lkf"]);
   });
 
   it("is never trusted when a byte anywhere is flipped, when truncated anywhere, or when foreign", async () => {
