@@ -4,7 +4,7 @@
 import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
 import { createLogger } from "./log.js";
 import { describeLibraryEvent, openLibrary } from "./open-library.js";
-import { formatReload, runConsoleChat } from "./console/chat.js";
+import { describeOpened, formatReload, runConsoleChat } from "./console/chat.js";
 import { watchCorpus } from "./corpus/watch.js";
 
 async function main(): Promise<void> {
@@ -26,12 +26,12 @@ async function main(): Promise<void> {
     } else logger[level](event, text);
   });
   const kb = library.current;
-  const loaded = { documents: kb.documents.length, sentences: kb.sentenceCount, ms: Math.round(performance.now() - started) };
+  const loaded = { documents: kb.documents.length, sentences: kb.sentenceCount, ms: Math.round(performance.now() - started), ...library.opened };
 
   if (consoleChat) {
     for (const s of library.skipped) process.stderr.write(`warning: skipped ${s.id}: ${s.reason}\n`);
     process.stdout.write(
-      `Lookout: ${loaded.documents} documents, ${loaded.sentences} sentences from ${config.corpusDir}/ (${loaded.ms} ms).\n` +
+      `Lookout: ${loaded.documents} documents, ${loaded.sentences} sentences from ${config.corpusDir}/ (${loaded.ms} ms; ${describeOpened(library.opened)}).\n` +
         "No DISCORD_TOKEN is set, so this is the local console chat on the same engine.\n" +
         "To connect Discord: copy .env.example to .env, set DISCORD_TOKEN (README: \"Connecting Discord\"), then npm start.\n\n",
     );
@@ -89,6 +89,9 @@ async function main(): Promise<void> {
                 sentences: result.sentences,
                 sentencesAdded: result.sentencesAdded,
                 sentencesRemoved: result.sentencesRemoved,
+                reused: result.reused,
+                read: result.read,
+                analysed: result.analysed,
                 ms: result.milliseconds,
               },
               "corpus refreshed after file changes",

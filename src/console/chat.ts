@@ -1,7 +1,7 @@
 /** The local console chat: a question per line, answered by the same engine as the Discord bot. */
 import { createInterface } from "node:readline";
 import type { RefreshReport } from "../core/contracts.js";
-import type { Library } from "../corpus/library.js";
+import type { Library, LoadCounts } from "../corpus/library.js";
 import { formatAnswer, formatSources } from "./format.js";
 
 const HELP = `Type a question and press Enter. Commands:
@@ -10,11 +10,17 @@ const HELP = `Type a question and press Enter. Commands:
   /help      this text
   /quit      leave`;
 
+/** How much of a load the index already built covered: "12 documents reused, 1 read, 1 analysed". */
+export function describeOpened(counts: LoadCounts): string {
+  return `${counts.reused} documents reused from the saved index, ${counts.read} read, ${counts.analysed} analysed`;
+}
+
 /** A refresh's report: counts, then each skipped file on a line of its own. */
-export function formatReload(r: RefreshReport): string {
+export function formatReload(r: RefreshReport & Partial<LoadCounts>): string {
+  const work = r.reused === undefined ? "" : ` Only new and changed files were read: ${r.read} read, ${r.analysed} analysed, ${r.reused} reused.`;
   return [
     `Reloaded in ${r.milliseconds} ms: ${r.documents} documents (added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}, skipped ${r.skipped.length}); ` +
-      `${r.sentences} sentences (${r.sentencesAdded} added, ${r.sentencesRemoved} removed).`,
+      `${r.sentences} sentences (${r.sentencesAdded} added, ${r.sentencesRemoved} removed).${work}`,
     ...r.skipped.map((s) => `  skipped ${s.id}: ${s.reason}`),
   ].join("\n");
 }

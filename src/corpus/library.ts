@@ -1,16 +1,23 @@
 /**
  * The knowledge base in service: loads the corpus folder, builds the index, and refreshes it.
- * A refresh builds a complete new knowledge base beside the current one and swaps the reference
- * in one step, so every question is answered by a whole index, old or new; a failed refresh
- * leaves the old one serving.
+ *
+ * With a cache folder (CACHE_DIR), the index saved by the last run is the starting point: every file is
+ * listed and hashed (bytes and its sources.json entry), documents whose hash the saved index holds come from
+ * it (never read by their readers nor analysed again), and only the rest are read and analysed. A refresh does
+ * the same against the knowledge base in service. Either way the new knowledge base is built beside the
+ * current one and swapped in one step, so every question is answered by a whole index, old or new; a failed
+ * refresh leaves the old one serving. The index is saved after the swap, in the background; a failed save
+ * is a warning, never a failed start or refresh.
  */
-import { buildKnowledgeBaseInSteps, type EngineOptions, type SentenceKnowledgeBase } from "../core/knowledge-base.js";
+import { IndexCache, type SegmentCodec } from "../cache/index-cache.js";
+import { CorpusSegment, SentenceKnowledgeBase, type EngineOptions } from "../core/knowledge-base.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
+import type { ProgressListener } from "../core/progress.js";
 import { LINES_PER_STEP, runInSlices, runToEnd, type Steps } from "../core/steps.js";
-import type { Answer, SkippedFile, SourceDocument } from "../core/types.js";
+import type { Answer, SkippedFile } from "../core/types.js";
 import type { SemanticStage } from "../semantic/stage.js";
 import { EXTENSIONS } from "./formats/index.js";
-import { loadCorpus } from "./load.js";
+import { readScannedFiles, scanCorpus } from "./load.js";
 
 export interface LibraryOptions {
   corpusDir: string;
@@ -19,17 +26,54 @@ export interface LibraryOptions {
   engine?: Partial<EngineOptions>;
   /** The semantic second stage; without it every answer comes from BM25 alone (SEMANTIC=off). */
   semantic?: SemanticStage;
+  /** CACHE_DIR: the index is saved in its `index/` folder and reused by the next start. Unset: nothing saved. */
+  cacheDir?: string;
+  /** A saved index not reused (why), or not saved: the work is redone, nothing is lost. */
+  onWarning?: (message: string) => void;
+  /** How far a build has got (analysing, indexing), while it runs. */
+  onProgress?: ProgressListener;
 }
+
+/** How the documents of a load came to be in the index. */
+export interface LoadCounts {
+  /** Documents taken from the index already built (saved, or in service), neither read nor analysed. */
+  reused: number;
+  /** Files read by their format's reader (new or changed; some may have been skipped). */
+  read: number;
+  /** Documents analysed into sentences. */
+  analysed: number;
+}
+
+/** A refresh's report, with how much of the index it could reuse. */
+export interface LibraryRefreshReport extends RefreshReport, LoadCounts {}
+
+/** How the cache saves and revives index segments. */
+const SEGMENTS: SegmentCodec<CorpusSegment> = {
+  toFlat: (segment) => segment.toFlat(),
+  fromFlat: (record) => CorpusSegment.fromFlat(record),
+  documentsOf: (segment) => segment.documents,
+};
+
+/** How long a build works before the event loop gets a turn, so a bot refreshing keeps answering. */
+const BUILD_SLICE_MS = 10;
 
 export class Library {
   private kb: SentenceKnowledgeBase;
   private lastSkipped: SkippedFile[];
-  private refreshing: Promise<RefreshReport> | undefined;
+  /** The reload running, if any, and whether it can still be joined (it has not listed the folder yet). */
+  private running: Promise<LibraryRefreshReport> | undefined;
+  private runningJoinable = false;
+  /** The one reload asked for while another ran: it starts when that one ends. */
+  private queued: Promise<LibraryRefreshReport> | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: LibraryOptions,
+    private readonly cache: IndexCache<CorpusSegment> | undefined,
     kb: SentenceKnowledgeBase,
     skipped: SkippedFile[],
+    /** How the first load went: documents reused from the saved index, read, analysed. */
+    readonly opened: LoadCounts,
   ) {
     this.kb = kb;
     this.lastSkipped = skipped;
@@ -37,8 +81,13 @@ export class Library {
   }
 
   static async open(options: LibraryOptions): Promise<Library> {
-    const { kb, skipped } = await Library.build(options);
-    return new Library(options, kb, skipped);
+    const cache = options.cacheDir === undefined ? undefined : new IndexCache({ cacheDir: options.cacheDir, codec: SEGMENTS });
+    const saved = cache?.load() ?? { segments: [], problems: [] };
+    for (const problem of saved.problems) options.onWarning?.(`saved index not reused: ${problem}; its documents are read and analysed again`);
+    const { kb, skipped, counts } = await Library.update(options, SentenceKnowledgeBase.fromSegments(saved.segments, Library.engineOptions(options)));
+    const library = new Library(options, cache, kb, skipped, counts);
+    if (counts.analysed > 0 || kb.segments.length !== saved.segments.length || saved.problems.length > 0) library.saveInBackground(kb);
+    return library;
   }
 
   get current(): SentenceKnowledgeBase {
@@ -64,44 +113,122 @@ export class Library {
     return this.lastSkipped;
   }
 
-  /** True while a reload runs (a refresh() now joins it). */
+  /** True while a reload runs or waits to run (a refresh() now joins or follows it). */
   get isRefreshing(): boolean {
-    return this.refreshing !== undefined;
+    return this.running !== undefined || this.queued !== undefined;
   }
 
-  /** Reloads the corpus; concurrent calls share one reload. Rejects (old index still serving) on failure. */
-  refresh(): Promise<RefreshReport> {
-    this.refreshing ??= this.reload().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+  /**
+   * Reloads the corpus incrementally (only added and changed files are read and analysed, removed ones
+   * dropped) and swaps the result in. Two reloads never run at once: a refresh asked for in the same turn as
+   * one starts shares it; one asked for while a reload runs waits for it and then runs once more (every
+   * request made meanwhile shares that run), so a change made during a reload is never missed. Rejects
+   * (the old index still serving) on failure.
+   */
+  refresh(): Promise<LibraryRefreshReport> {
+    if (this.running && this.runningJoinable) return this.running;
+    if (this.queued) return this.queued;
+    if (!this.running) return this.startReload();
+    const after = this.running.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queued = after.then(() => {
+      this.queued = undefined;
+      return this.startReload();
+    });
+    return this.queued;
   }
 
-  private async reload(): Promise<RefreshReport> {
+  /** Resolves when the index in service has been saved (or failed to be, with a warning); for tests and short-lived commands. */
+  whenSaved(): Promise<void> {
+    return this.saving;
+  }
+
+  private startReload(): Promise<LibraryRefreshReport> {
+    this.runningJoinable = true;
+    const run = this.reload().finally(() => {
+      this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async reload(): Promise<LibraryRefreshReport> {
+    // Requests made in the same turn share this reload: it has not looked at the folder yet.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.runningJoinable = false;
     const started = performance.now();
     const before = this.kb;
-    const { kb, skipped } = await Library.build(this.options);
+    const { kb, skipped, counts, added, changed, removed } = await Library.update(this.options, before);
     this.kb = kb;
     this.lastSkipped = skipped;
     this.options.semantic?.track(kb);
+    if (kb !== before) this.saveInBackground(kb);
     const sentenceDiff = await runInSlices(diffSentencesInSteps(before, kb), REPORT_SLICE_MS);
     return {
-      ...diffDocuments(before.documents, kb.documents),
+      added,
+      changed,
+      removed,
       ...sentenceDiff,
       skipped,
       documents: kb.documents.length,
       sentences: kb.sentenceCount,
       sentencesBefore: before.sentenceCount,
       milliseconds: Math.round(performance.now() - started),
+      ...counts,
     };
   }
 
-  private static async build(options: LibraryOptions) {
-    const { documents, skipped } = await loadCorpus(options.corpusDir, options.maxFileBytes);
-    if (documents.length === 0) {
+  private static engineOptions(options: LibraryOptions): Partial<EngineOptions> {
+    return { ...options.engine, maxQuestionChars: options.maxQuestionChars };
+  }
+
+  /**
+   * The knowledge base for the folder as it is now, built from `base` (saved or in service): files whose
+   * hash `base` holds are reused, new and changed ones read and analysed, the others dropped.
+   */
+  private static async update(options: LibraryOptions, base: SentenceKnowledgeBase) {
+    const known = new Map(base.documents.map((d) => [d.id, d.hash]));
+    const scan = await scanCorpus(options.corpusDir, options.maxFileBytes, known);
+    const hashes = new Map(scan.files.map((f) => [f.id, f.hash]));
+    const toRead = scan.files.filter((f) => f.bytes !== undefined);
+    const read = await readScannedFiles(toRead);
+    const skipped = [...scan.skipped, ...read.skipped].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Gone, changed, or no longer readable: what `base` holds of them goes.
+    const removed = base.documents.filter((d) => hashes.get(d.id) !== d.hash).map((d) => d.id);
+    const reused = known.size - removed.length;
+    if (reused + read.documents.length === 0) {
       const why = skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.id}: ${s.reason}`).join("; ")})` : "";
       throw new Error(`no usable documents (${EXTENSIONS.join(" ")}) in ${options.corpusDir}${why}`);
     }
-    const kb = await buildKnowledgeBaseInSteps(documents, { ...options.engine, maxQuestionChars: options.maxQuestionChars });
-    return { kb, skipped };
+    const kb =
+      removed.length === 0 && read.documents.length === 0
+        ? base
+        : await runInSlices(base.withChanges({ removed, added: read.documents }, hashes, options.onProgress), BUILD_SLICE_MS);
+    const readIds = new Set(read.documents.map((d) => d.id));
+    return {
+      kb,
+      skipped,
+      counts: { reused, read: toRead.length, analysed: read.documents.length },
+      added: read.documents.filter((d) => !known.has(d.id)).map((d) => d.id),
+      changed: read.documents.filter((d) => known.has(d.id)).map((d) => d.id),
+      removed: removed.filter((id) => !readIds.has(id)),
+    };
+  }
+
+  /** Saves the index after the swap, one save after another; only the latest knowledge base is worth saving. */
+  private saveInBackground(kb: SentenceKnowledgeBase): void {
+    const cache = this.cache;
+    if (!cache) return;
+    this.saving = this.saving.then(async () => {
+      if (this.kb !== kb) return; // a newer one is in service: its own save follows
+      try {
+        await cache.save(kb.segments);
+      } catch (error) {
+        this.options.onWarning?.(`the index could not be saved in ${cache.dir} (${(error as Error).message}); answers are not affected, the next start reads and analyses the corpus again`);
+      }
+    });
   }
 }
 
@@ -134,16 +261,4 @@ function* diffSentencesInSteps(before: KnowledgeBase, after: KnowledgeBase): Ste
     if (++seen % LINES_PER_STEP === 0) yield;
   }
   return { sentencesAdded, sentencesRemoved };
-}
-
-/** Which documents a reload added, changed (same path, other text or metadata) and removed. */
-export function diffDocuments(before: readonly SourceDocument[], after: readonly SourceDocument[]) {
-  const old = new Map(before.map((d) => [d.id, d]));
-  const now = new Map(after.map((d) => [d.id, d]));
-  const same = (a: SourceDocument, b: SourceDocument) => a.text === b.text && JSON.stringify(a.meta) === JSON.stringify(b.meta);
-  return {
-    added: after.filter((d) => !old.has(d.id)).map((d) => d.id),
-    changed: after.filter((d) => old.has(d.id) && !same(old.get(d.id)!, d)).map((d) => d.id),
-    removed: before.filter((d) => !now.has(d.id)).map((d) => d.id),
-  };
 }
