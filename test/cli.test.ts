@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -66,4 +66,48 @@ describe("sentence vectors kept in CACHE_DIR between runs", () => {
       await rm(cache, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe("the corpus index kept in CACHE_DIR between runs of ask", () => {
+  it("is saved by the first run and reused by the next (nothing rewritten, the same answers); --no-cache neither reads nor saves it", async () => {
+    const cache = await mkdtemp(path.join(tmpdir(), "lookout-cache-"));
+    try {
+      const ask = (...extra: string[]) =>
+        run("node", ["--import", "tsx", "src/cli/ask.ts", "--json", ...extra, "How far can the Taurus missile fly?"], { cwd: ROOT, env: { ...process.env, CACHE_DIR: cache, SEMANTIC: "off" } });
+      const manifest = async () => {
+        const [corpus] = await readdir(path.join(cache, "corpora"));
+        return path.join(cache, "corpora", corpus!, "index", "manifest.lkf");
+      };
+      const first = await ask();
+      expect(first.stderr).toBe("");
+      const saved = await stat(await manifest());
+      const second = await ask();
+      expect(second.stdout).toBe(first.stdout);
+      expect(second.stderr).toBe("");
+      expect((await stat(await manifest())).mtimeMs, "everything reused, so nothing rewritten").toBe(saved.mtimeMs);
+
+      await rm(path.join(cache, "corpora"), { recursive: true });
+      const uncached = await ask("--no-cache");
+      expect(uncached.stdout).toBe(first.stdout);
+      expect(await readdir(cache)).toEqual([]);
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("that cannot be written costs a warning on stderr, and the answer is still given", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "lookout-cache-"));
+    try {
+      const blocked = path.join(dir, "a-file");
+      await writeFile(blocked, "not a folder");
+      const { stdout, stderr } = await run("node", ["--import", "tsx", "src/cli/ask.ts", "--json", "How far can the Taurus missile fly?"], {
+        cwd: ROOT,
+        env: { ...process.env, CACHE_DIR: blocked, SEMANTIC: "off" },
+      });
+      expect(stderr).toMatch(/^warning: the index could not be saved in .*a-file.*answers are not affected/m);
+      expect(JSON.parse(stdout).answered).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

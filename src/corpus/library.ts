@@ -32,6 +32,8 @@ export interface LibraryOptions {
   onWarning?: (message: string) => void;
   /** How far a build has got (analysing, indexing), while it runs. */
   onProgress?: ProgressListener;
+  /** The saved index's version (INDEX_VERSION in src/cache/index-cache.ts); tests set another to see a change of engine. */
+  indexVersion?: number;
 }
 
 /** How the documents of a load came to be in the index. */
@@ -81,7 +83,7 @@ export class Library {
   }
 
   static async open(options: LibraryOptions): Promise<Library> {
-    const cache = options.cacheDir === undefined ? undefined : new IndexCache({ cacheDir: options.cacheDir, codec: SEGMENTS });
+    const cache = options.cacheDir === undefined ? undefined : new IndexCache({ cacheDir: options.cacheDir, codec: SEGMENTS, ...(options.indexVersion !== undefined && { version: options.indexVersion }) });
     const saved = cache?.load() ?? { segments: [], problems: [] };
     for (const problem of saved.problems) options.onWarning?.(`saved index not reused: ${problem}; its documents are read and analysed again`);
     const { kb, skipped, counts } = await Library.update(options, SentenceKnowledgeBase.fromSegments(saved.segments, Library.engineOptions(options)));

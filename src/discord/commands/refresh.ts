@@ -28,12 +28,12 @@ export function definition(settings: CommandSettings): RESTPostAPIChatInputAppli
 }
 
 export const JOINED_NOTE =
-  "A refresh was already running when you asked, so this is its report. If you changed files after it started, run `/refresh` again.";
+  "A refresh was already running when you asked, so this is the report of the one that ran after it (it includes any file changed meanwhile).";
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   if (!(await admitModerator(interaction, ctx, "refresh the documents"))) return;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  // The Library shares one reload between concurrent calls: a second /refresh joins the running one.
+  // The Library never runs two reloads at once: a /refresh while one runs waits for it, then shares the one run after it.
   const joined = ctx.library.isRefreshing;
   try {
     const report = await ctx.library.refresh();
