@@ -5,6 +5,7 @@ import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js
 import { createLogger } from "./log.js";
 import { describeLibraryEvent, openLibrary } from "./open-library.js";
 import { describeOpened, formatReload, runConsoleChat } from "./console/chat.js";
+import { loadCountsOf } from "./corpus/library.js";
 import { watchCorpus } from "./corpus/watch.js";
 
 async function main(): Promise<void> {
@@ -89,9 +90,8 @@ async function main(): Promise<void> {
                 sentences: result.sentences,
                 sentencesAdded: result.sentencesAdded,
                 sentencesRemoved: result.sentencesRemoved,
-                reused: result.reused,
-                read: result.read,
-                analysed: result.analysed,
+                // The library's reports say how many documents were reused, read and analysed.
+                ...loadCountsOf(result),
                 ms: result.milliseconds,
               },
               "corpus refreshed after file changes",

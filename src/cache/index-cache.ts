@@ -2,7 +2,8 @@
  * The persisted index: what the engine computed from the corpus, saved under CACHE_DIR/index/ so the next
  * start reuses it instead of reading and analysing every document again.
  *
- *   index/manifest.lkf        the engine version, each segment's file, and each document id → content hash
+ *   index/manifest.lkf        the engine version, each segment's file, each document id → content hash, and
+ *                             the files their reader refused (with their hash and the reason, not read again)
  *   index/segment-<id>.lkf    one index segment (whole documents' analysed sentences and postings)
  *
  * Segment files are written first, the manifest last and atomically (src/cache/flat-file.ts), so a crash at
@@ -40,9 +41,17 @@ export interface IndexCacheOptions<S> {
   version?: number;
 }
 
+/** A file its format's reader refused (empty, binary, not UTF-8…): saved so it is not read again until it changes. */
+export interface RejectedFile {
+  id: string;
+  hash: string;
+  reason: string;
+}
+
 /** What a start-up found in the cache. */
 export interface LoadedIndex<S> {
   segments: S[];
+  rejected: RejectedFile[];
   /** Why parts of the cache (or all of it) were not used, one sentence each; empty when all was reused or none was saved. */
   problems: string[];
 }
@@ -50,6 +59,7 @@ export interface LoadedIndex<S> {
 interface Manifest {
   segments: Array<{ file: string; documents: string[] }>;
   documents: Record<string, string>;
+  rejected: RejectedFile[];
 }
 
 const MANIFEST = "manifest.lkf";
@@ -80,11 +90,11 @@ export class IndexCache<S> {
     const read = readFlatFile(manifestFile, this.manifestIdentity);
     if (read.problem) {
       if (read.problem.code !== "missing") problems.push(`${manifestFile}: ${read.problem.detail}`);
-      return { segments: [], problems };
+      return { segments: [], rejected: [], problems };
     }
     const manifest = read.record.header as unknown as Manifest;
     if (!Array.isArray(manifest.segments) || typeof manifest.documents !== "object" || manifest.documents === null) {
-      return { segments: [], problems: [`${manifestFile}: damaged (no segment list)`] };
+      return { segments: [], rejected: [], problems: [`${manifestFile}: damaged (no segment list)`] };
     }
     const segments: S[] = [];
     const taken = new Set<string>();
@@ -121,7 +131,10 @@ export class IndexCache<S> {
       segments.push(segment);
       this.onDisk.add(entry.file);
     }
-    return { segments, problems };
+    const rejected = (Array.isArray(manifest.rejected) ? manifest.rejected : []).filter(
+      (r) => typeof r?.id === "string" && typeof r.hash === "string" && typeof r.reason === "string" && !taken.has(r.id),
+    );
+    return { segments, rejected, problems };
   }
 
   /**
@@ -129,8 +142,8 @@ export class IndexCache<S> {
    * removes the files it no longer names. Rejects when the folder cannot be written (the previous manifest
    * and its files stay as they were, or the index is rebuilt next time: never a wrong load).
    */
-  async save(segments: readonly S[]): Promise<{ written: number; removed: number }> {
-    const manifest: Manifest = { segments: [], documents: {} };
+  async save(segments: readonly S[], rejected: readonly RejectedFile[] = []): Promise<{ written: number; removed: number }> {
+    const manifest: Manifest = { segments: [], documents: {}, rejected: rejected.map(({ id, hash, reason }) => ({ id, hash, reason })) };
     let written = 0;
     for (const segment of segments) {
       const documents = this.codec.documentsOf(segment);

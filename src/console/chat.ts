@@ -1,7 +1,7 @@
 /** The local console chat: a question per line, answered by the same engine as the Discord bot. */
 import { createInterface } from "node:readline";
 import type { RefreshReport } from "../core/contracts.js";
-import type { Library, LoadCounts } from "../corpus/library.js";
+import { loadCountsOf, type Library, type LoadCounts } from "../corpus/library.js";
 import { formatAnswer, formatSources } from "./format.js";
 
 const HELP = `Type a question and press Enter. Commands:
@@ -17,7 +17,8 @@ export function describeOpened(counts: LoadCounts): string {
 
 /** A refresh's report: counts, then each skipped file on a line of its own. */
 export function formatReload(r: RefreshReport & Partial<LoadCounts>): string {
-  const work = r.reused === undefined ? "" : ` Only new and changed files were read: ${r.read} read, ${r.analysed} analysed, ${r.reused} reused.`;
+  const counts = loadCountsOf(r);
+  const work = counts ? ` Only new and changed files were read: ${counts.read} read, ${counts.analysed} analysed, ${counts.reused} reused.` : "";
   return [
     `Reloaded in ${r.milliseconds} ms: ${r.documents} documents (added ${r.added.length}, changed ${r.changed.length}, removed ${r.removed.length}, skipped ${r.skipped.length}); ` +
       `${r.sentences} sentences (${r.sentencesAdded} added, ${r.sentencesRemoved} removed).${work}`,

@@ -9,7 +9,7 @@
  * refresh leaves the old one serving. The index is saved after the swap, in the background; a failed save
  * is a warning, never a failed start or refresh.
  */
-import { IndexCache, type SegmentCodec } from "../cache/index-cache.js";
+import { IndexCache, type RejectedFile, type SegmentCodec } from "../cache/index-cache.js";
 import { CorpusSegment, SentenceKnowledgeBase, type EngineOptions } from "../core/knowledge-base.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
 import type { ProgressListener } from "../core/progress.js";
@@ -49,6 +49,12 @@ export interface LoadCounts {
 /** A refresh's report, with how much of the index it could reuse. */
 export interface LibraryRefreshReport extends RefreshReport, LoadCounts {}
 
+/** The counts of a report that has them (a Library's), for callers that see reports through the RefreshReport contract. */
+export function loadCountsOf(report: RefreshReport & Partial<LoadCounts>): LoadCounts | undefined {
+  const { reused, read, analysed } = report;
+  return reused === undefined || read === undefined || analysed === undefined ? undefined : { reused, read, analysed };
+}
+
 /** How the cache saves and revives index segments. */
 const SEGMENTS: SegmentCodec<CorpusSegment> = {
   toFlat: (segment) => segment.toFlat(),
@@ -62,6 +68,8 @@ const BUILD_SLICE_MS = 10;
 export class Library {
   private kb: SentenceKnowledgeBase;
   private lastSkipped: SkippedFile[];
+  /** Files their reader refused, with the hash of what it refused: not read again until they change. */
+  private rejected: RejectedFile[];
   /** The reload running, if any, and whether it can still be joined (it has not listed the folder yet). */
   private running: Promise<LibraryRefreshReport> | undefined;
   private runningJoinable = false;
@@ -74,21 +82,24 @@ export class Library {
     private readonly cache: IndexCache<CorpusSegment> | undefined,
     kb: SentenceKnowledgeBase,
     skipped: SkippedFile[],
+    rejected: RejectedFile[],
     /** How the first load went: documents reused from the saved index, read, analysed. */
     readonly opened: LoadCounts,
   ) {
     this.kb = kb;
     this.lastSkipped = skipped;
+    this.rejected = rejected;
     options.semantic?.track(kb);
   }
 
   static async open(options: LibraryOptions): Promise<Library> {
     const cache = options.cacheDir === undefined ? undefined : new IndexCache({ cacheDir: options.cacheDir, codec: SEGMENTS, ...(options.indexVersion !== undefined && { version: options.indexVersion }) });
-    const saved = cache?.load() ?? { segments: [], problems: [] };
+    const saved = cache?.load() ?? { segments: [], rejected: [], problems: [] };
     for (const problem of saved.problems) options.onWarning?.(`saved index not reused: ${problem}; its documents are read and analysed again`);
-    const { kb, skipped, counts } = await Library.update(options, SentenceKnowledgeBase.fromSegments(saved.segments, Library.engineOptions(options)));
-    const library = new Library(options, cache, kb, skipped, counts);
-    if (counts.analysed > 0 || kb.segments.length !== saved.segments.length || saved.problems.length > 0) library.saveInBackground(kb);
+    const base = SentenceKnowledgeBase.fromSegments(saved.segments, Library.engineOptions(options));
+    const { kb, skipped, rejected, counts } = await Library.update(options, base, saved.rejected);
+    const library = new Library(options, cache, kb, skipped, rejected, counts);
+    if (kb !== base || counts.read > 0 || saved.problems.length > 0) library.saveInBackground(kb);
     return library;
   }
 
@@ -162,11 +173,12 @@ export class Library {
     this.runningJoinable = false;
     const started = performance.now();
     const before = this.kb;
-    const { kb, skipped, counts, added, changed, removed } = await Library.update(this.options, before);
+    const { kb, skipped, rejected, counts, added, changed, removed } = await Library.update(this.options, before, this.rejected);
     this.kb = kb;
     this.lastSkipped = skipped;
+    this.rejected = rejected;
     this.options.semantic?.track(kb);
-    if (kb !== before) this.saveInBackground(kb);
+    if (kb !== before || counts.read > 0) this.saveInBackground(kb);
     const sentenceDiff = await runInSlices(diffSentencesInSteps(before, kb), REPORT_SLICE_MS);
     return {
       added,
@@ -188,18 +200,22 @@ export class Library {
 
   /**
    * The knowledge base for the folder as it is now, built from `base` (saved or in service): files whose
-   * hash `base` holds are reused, new and changed ones read and analysed, the others dropped.
+   * hash `base` holds are reused, new and changed ones read and analysed, the others dropped. A file its
+   * reader refused before (`rejectedBefore`) is not read again while its hash is the same: the same reason stands.
    */
-  private static async update(options: LibraryOptions, base: SentenceKnowledgeBase) {
-    const known = new Map(base.documents.map((d) => [d.id, d.hash]));
+  private static async update(options: LibraryOptions, base: SentenceKnowledgeBase, rejectedBefore: readonly RejectedFile[]) {
+    const documents = new Map(base.documents.map((d) => [d.id, d.hash]));
+    const known = new Map([...rejectedBefore.map((r) => [r.id, r.hash] as const), ...documents]);
     const scan = await scanCorpus(options.corpusDir, options.maxFileBytes, known);
     const hashes = new Map(scan.files.map((f) => [f.id, f.hash]));
     const toRead = scan.files.filter((f) => f.bytes !== undefined);
     const read = await readScannedFiles(toRead);
-    const skipped = [...scan.skipped, ...read.skipped].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const stillRejected = rejectedBefore.filter((r) => !documents.has(r.id) && hashes.get(r.id) === r.hash);
+    const rejected = [...stillRejected, ...read.skipped.map((s) => ({ ...s, hash: hashes.get(s.id)! }))];
+    const skipped = [...scan.skipped, ...rejected.map(({ id, reason }) => ({ id, reason }))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // Gone, changed, or no longer readable: what `base` holds of them goes.
     const removed = base.documents.filter((d) => hashes.get(d.id) !== d.hash).map((d) => d.id);
-    const reused = known.size - removed.length;
+    const reused = documents.size - removed.length;
     if (reused + read.documents.length === 0) {
       const why = skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.id}: ${s.reason}`).join("; ")})` : "";
       throw new Error(`no usable documents (${EXTENSIONS.join(" ")}) in ${options.corpusDir}${why}`);
@@ -212,9 +228,10 @@ export class Library {
     return {
       kb,
       skipped,
+      rejected,
       counts: { reused, read: toRead.length, analysed: read.documents.length },
-      added: read.documents.filter((d) => !known.has(d.id)).map((d) => d.id),
-      changed: read.documents.filter((d) => known.has(d.id)).map((d) => d.id),
+      added: read.documents.filter((d) => !documents.has(d.id)).map((d) => d.id),
+      changed: read.documents.filter((d) => documents.has(d.id)).map((d) => d.id),
       removed: removed.filter((id) => !readIds.has(id)),
     };
   }
@@ -226,7 +243,7 @@ export class Library {
     this.saving = this.saving.then(async () => {
       if (this.kb !== kb) return; // a newer one is in service: its own save follows
       try {
-        await cache.save(kb.segments);
+        await cache.save(kb.segments, this.rejected);
       } catch (error) {
         this.options.onWarning?.(`the index could not be saved in ${cache.dir} (${(error as Error).message}); answers are not affected, the next start reads and analyses the corpus again`);
       }

@@ -76,6 +76,21 @@ describe("a second start", () => {
     expect(await readFile(path.join(indexDir(cache), "manifest.lkf"))).toEqual(manifest);
   });
 
+  it("does not read again a file its reader refused, while it is unchanged, and still reports it", async () => {
+    const corpus = await tempCorpus({ ...DOCUMENTS, "empty.txt": "", "binary.txt": Buffer.from([0x48, 0x00, 0x01]) });
+    const cache = await tempCorpus({});
+    const first = await open(corpus, cache);
+    expect(first.library.opened).toEqual({ reused: 0, read: 6, analysed: 4 });
+    const second = await open(corpus, cache);
+    expect(second.library.opened).toEqual({ reused: 4, read: 0, analysed: 0 });
+    expect(second.library.skipped).toEqual(first.library.skipped);
+    expect(second.library.skipped.map((s) => s.id)).toEqual(["binary.txt", "empty.txt"]);
+    await writeFile(path.join(corpus, "empty.txt"), "The tide is high at noon.\n");
+    const third = await open(corpus, cache);
+    expect(third.library.opened).toEqual({ reused: 4, read: 1, analysed: 1 });
+    expect(third.library.skipped.map((s) => s.id)).toEqual(["binary.txt"]);
+  });
+
   it("reads and analyses only a document whose content changed, and answers as a fresh build does", async () => {
     const { corpus, cache } = await savedOnce();
     await writeFile(path.join(corpus, "guides/bus.txt"), "The night bus runs every twenty minutes from the harbour to the old town.\n");
@@ -192,12 +207,12 @@ describe("a cache that is not what it should be", () => {
     expect(now).toContain("manifest.lkf.4243.half.tmp"); // recent: perhaps a live process's
   });
 
-  it("that cannot be written costs a warning: the library answers, and the next start reads the corpus again", async () => {
+  it("that cannot be written costs a warning: the library answers and refreshes", async () => {
     const corpus = await tempCorpus(DOCUMENTS);
     const blocked = path.join(await tempCorpus({ "a-file": "not a folder" }), "a-file"); // nothing can be created under a file
     const first = await open(corpus, blocked);
-    expect(first.warnings).toHaveLength(1);
-    expect(first.warnings[0]).toMatch(/the index could not be saved in .*a-file.*answers are not affected/);
+    // Nothing could be read from it either (ENOTDIR): said too.
+    expect(first.warnings).toEqual([expect.stringMatching(/saved index not reused: .*cannot be read/), expect.stringMatching(/the index could not be saved in .*a-file.*answers are not affected/)]);
     expect((await first.library.ask("When does the ferry leave?")).answered).toBe(true);
     const report = await (async () => {
       await writeFile(path.join(corpus, "guides/market.txt"), "The fish market opens at dawn.\n");
@@ -205,7 +220,8 @@ describe("a cache that is not what it should be", () => {
     })();
     expect(report.added).toEqual(["guides/market.txt"]);
     await first.library.whenSaved();
-    expect(first.warnings).toHaveLength(2);
+    expect(first.warnings).toHaveLength(3);
+    expect(first.warnings[2]).toMatch(/could not be saved/);
     expect((await first.library.ask("When does the fish market open?")).answered).toBe(true);
   });
 });
