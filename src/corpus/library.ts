@@ -17,7 +17,7 @@ import { LINES_PER_STEP, runInSlices, runToEnd, type Steps } from "../core/steps
 import type { Answer, SkippedFile } from "../core/types.js";
 import type { SemanticStage } from "../semantic/stage.js";
 import { EXTENSIONS } from "./formats/index.js";
-import { readScannedFiles, scanCorpus } from "./load.js";
+import { readScannedFiles, scanCorpus, type ScanOptions } from "./load.js";
 
 export interface LibraryOptions {
   corpusDir: string;
@@ -97,7 +97,8 @@ export class Library {
     const saved = cache?.load() ?? { segments: [], rejected: [], problems: [] };
     for (const problem of saved.problems) options.onWarning?.(`saved index not reused: ${problem}; its documents are read and analysed again`);
     const base = SentenceKnowledgeBase.fromSegments(saved.segments, Library.engineOptions(options));
-    const { kb, skipped, rejected, counts } = await Library.update(options, base, saved.rejected);
+    // Nothing is served yet: the folder is read with blocking reads, far faster for many small files.
+    const { kb, skipped, rejected, counts } = await Library.update(options, base, saved.rejected, { blocking: true });
     const library = new Library(options, cache, kb, skipped, rejected, counts);
     if (kb !== base || counts.read > 0 || saved.problems.length > 0) library.saveInBackground(kb);
     return library;
@@ -203,10 +204,10 @@ export class Library {
    * hash `base` holds are reused, new and changed ones read and analysed, the others dropped. A file its
    * reader refused before (`rejectedBefore`) is not read again while its hash is the same: the same reason stands.
    */
-  private static async update(options: LibraryOptions, base: SentenceKnowledgeBase, rejectedBefore: readonly RejectedFile[]) {
+  private static async update(options: LibraryOptions, base: SentenceKnowledgeBase, rejectedBefore: readonly RejectedFile[], scanning: ScanOptions = {}) {
     const documents = new Map(base.documents.map((d) => [d.id, d.hash]));
     const known = new Map([...rejectedBefore.map((r) => [r.id, r.hash] as const), ...documents]);
-    const scan = await scanCorpus(options.corpusDir, options.maxFileBytes, known);
+    const scan = await scanCorpus(options.corpusDir, options.maxFileBytes, known, scanning);
     const hashes = new Map(scan.files.map((f) => [f.id, f.hash]));
     const toRead = scan.files.filter((f) => f.bytes !== undefined);
     const read = await readScannedFiles(toRead);

@@ -4,6 +4,7 @@
  * and hashes the files first, so a caller holding documents already analysed reads only the new and changed ones.
  */
 import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DocumentMeta, SkippedFile, SourceDocument } from "../core/types.js";
@@ -36,12 +37,19 @@ export interface CorpusScan {
 
 const isDocument = (id: string) => readerFor(id) !== undefined;
 
+export interface ScanOptions {
+  /** Read the files synchronously: much faster, but holds the event loop (a start-up, before anything is served). */
+  blocking?: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Lists the corpus folder and hashes every document file (reading its bytes, not parsing them). Files whose
  * id and hash `known` already holds come back without their bytes: the caller has them analysed already.
  * Throws only when the folder itself cannot be read.
  */
-export async function scanCorpus(dir: string, maxFileBytes: number, known: ReadonlyMap<string, string> = new Map()): Promise<CorpusScan> {
+export async function scanCorpus(dir: string, maxFileBytes: number, known: ReadonlyMap<string, string> = new Map(), options: ScanOptions = {}): Promise<CorpusScan> {
   const scanned: ScannedFile[] = [];
   const skipped: SkippedFile[] = [];
   const { files, links } = await listFiles(dir);
@@ -54,23 +62,61 @@ export async function scanCorpus(dir: string, maxFileBytes: number, known: Reado
     if (!target && named) skipped.push({ id, reason: "cannot be read (symbolic link to nothing)" });
     else if (target && (named || target.isDirectory())) skipped.push({ id, reason: "symbolic link, not followed" });
   }
-  for (const id of files.filter(isDocument)) {
-    const file = path.join(dir, id);
-    try {
-      const { size } = await stat(file);
-      if (size > maxFileBytes) {
-        skipped.push({ id, reason: `larger than the limit (${formatBytes(size)} > ${formatBytes(maxFileBytes)}, MAX_FILE_BYTES)` });
-        continue;
+  const scanOne = (id: string, size: number, bytes: Buffer): ScannedFile | SkippedFile => {
+    if (size > maxFileBytes) return { id, reason: `larger than the limit (${formatBytes(size)} > ${formatBytes(maxFileBytes)}, MAX_FILE_BYTES)` };
+    const sourcesEntry = metadata.get(id);
+    const hash = contentHash(bytes, sourcesEntry);
+    return { id, hash, size: bytes.length, ...(known.get(id) !== hash && { bytes }), ...(sourcesEntry && { sourcesEntry }) };
+  };
+  const unreadable = (id: string, error: unknown): SkippedFile => ({ id, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+  const documentFiles = files.filter(isDocument);
+  let results: Array<ScannedFile | SkippedFile>;
+  if (options.blocking) {
+    // Synchronous reads take a tenth of the time of asynchronous ones for small files (no thread-pool round
+    // trips): 20,000 files in about a second. Only where nothing else waits for the event loop.
+    results = documentFiles.map((id) => {
+      const file = path.join(dir, id);
+      try {
+        const { size } = statSync(file);
+        return scanOne(id, size, size > maxFileBytes ? EMPTY : readFileSync(file));
+      } catch (error) {
+        return unreadable(id, error);
       }
-      const bytes = await readFile(file);
-      const sourcesEntry = metadata.get(id);
-      const hash = contentHash(bytes, sourcesEntry);
-      scanned.push({ id, hash, size: bytes.length, ...(known.get(id) !== hash && { bytes }), ...(sourcesEntry && { sourcesEntry }) });
-    } catch (error) {
-      skipped.push({ id, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
-    }
+    });
+  } else {
+    // Many files at once: one at a time, a refresh would spend most of its time waiting for each read to come back.
+    results = await mapConcurrently(documentFiles, SCAN_CONCURRENCY, async (id) => {
+      const file = path.join(dir, id);
+      try {
+        const { size } = await stat(file);
+        return scanOne(id, size, size > maxFileBytes ? EMPTY : await readFile(file));
+      } catch (error) {
+        return unreadable(id, error);
+      }
+    });
+  }
+  for (const result of results) {
+    if ("hash" in result) scanned.push(result);
+    else skipped.push(result);
   }
   return { files: scanned, skipped };
+}
+
+/** Files stat'ed, read and hashed at the same time by a scan (the thread pool has 4 threads; more keeps them busy). */
+const SCAN_CONCURRENCY = 32;
+
+/** fn over every item, at most `limit` at a time; results in the items' order. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const at = next++;
+      results[at] = await fn(items[at]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The hash that decides whether a cached analysis of a document still holds. */
