@@ -3,17 +3,15 @@
  * the bench's shared, pre-split sentences. `search` is the engine's retrieval and its decision to decline.
  */
 import { termsOfMany } from "../src/text/analyser.js";
-import { SentenceKnowledgeBase, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type KnowledgeBaseSnapshot } from "../src/core/knowledge-base.js";
+import { SentenceKnowledgeBase, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type IndexedDocument } from "../src/core/knowledge-base.js";
 import type { CorpusSentence } from "../src/core/sentences.js";
 import { DEFAULT_BM25_OPTIONS } from "../src/search/bm25.js";
-import type { SourceDocument } from "../src/core/types.js";
 import { Library } from "../src/corpus/library.js";
 import { CONFIG_DEFAULTS } from "../src/config.js";
-import { readFileSync, writeFileSync } from "node:fs";
 import { SemanticStage } from "../src/semantic/stage.js";
 import { startUseLiteEncoder } from "../src/semantic/use-lite.js";
 import { readVectorCache, writeVectorCache } from "./vector-cache.js";
-import { deserialize, serialize } from "node:v8";
+import { loadSegments, saveSegments } from "./flat-file.js";
 
 interface BenchSentence {
   readonly text: string;
@@ -38,8 +36,13 @@ export function knowledgeBaseOf(sentences: readonly BenchSentence[], options: Pa
       documents = Math.max(documents, s.doc + 1);
     });
   }
-  const docs: SourceDocument[] = Array.from({ length: documents }, (_, d) => ({ id: String(d), text: "", blocks: [], bytes: 0, meta: { title: String(d) } }));
-  return new SentenceKnowledgeBase(docs, corpus, options);
+  // Ids that sort like the numbers, so ties keep the bench's sentence order.
+  const docs: IndexedDocument[] = Array.from({ length: documents }, (_, d) => ({ id: benchDocumentId(d), hash: "", bytes: 0, meta: { title: String(d) } }));
+  return SentenceKnowledgeBase.fromSentences(docs, corpus, options);
+}
+
+export function benchDocumentId(doc: number): string {
+  return String(doc).padStart(9, "0");
 }
 
 /** Corpora up to this size get their sentence vectors before the timed questions (SQuAD: 5,046). */
@@ -93,10 +96,10 @@ export function createLookoutAdapter({ engine: options = {}, semantic = false }:
     },
     /** Saves the built index (scale mode measures start-up from it). */
     save(path: string): void {
-      writeFileSync(path, serialize(kb!.toSnapshot()));
+      saveSegments(kb!, path);
     },
     load(path: string): void {
-      kb = SentenceKnowledgeBase.fromSnapshot(deserialize(readFileSync(path)) as KnowledgeBaseSnapshot);
+      kb = loadSegments(path, options);
     },
     async seed(corpusDir: string) {
       const seedStage = semantic ? benchSemanticStage() : undefined;

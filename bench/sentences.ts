@@ -9,7 +9,7 @@ import type { SentenceKnowledgeBase } from "../src/core/knowledge-base.js";
 const dir = process.argv[2] ?? new URL("../corpus", import.meta.url).pathname;
 const library = await Library.open({ corpusDir: dir, maxFileBytes: 50_000_000, maxQuestionChars: 500 });
 const kb = library.current as SentenceKnowledgeBase;
-for (const s of kb.sentences) {
-  const { text, document, position, ...place } = s as typeof s & Record<string, unknown>;
+for (let i = 0; i < kb.sentenceCount; i++) {
+  const { text, document, position, place } = kb.sentence(i);
   process.stdout.write(JSON.stringify({ document: kb.documents[document]!.id, position, text, ...place }) + "\n");
 }

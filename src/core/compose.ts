@@ -1,15 +1,18 @@
 /** Ranked sentences → excerpts: near-duplicates merged across sources, citations, context, highlights. */
 import type { Hit } from "../search/bm25.js";
 import { highlightRanges } from "../text/analyser.js";
-import type { StoredSentence } from "./sentences.js";
-import type { Citation, Excerpt, SourceDocument } from "./types.js";
+import type { Citation, Excerpt, IndexedDocument, Place } from "./types.js";
 
 /** What composing needs of a knowledge base: its sentences, their terms and their documents. */
 export interface ComposeSource {
-  readonly documents: readonly SourceDocument[];
-  readonly sentences: readonly StoredSentence[];
-  /** The sentence's term ids, in order (ids are the index's: equal terms, equal ids). */
-  sentenceTermIds(sentence: number): ArrayLike<number>;
+  readonly documents: readonly IndexedDocument[];
+  readonly sentenceCount: number;
+  sentenceText(sentence: number): string;
+  documentOf(sentence: number): number;
+  placeOf(sentence: number): Place;
+  positionOf(sentence: number): number;
+  /** The sentence's terms, in order, with repeats. */
+  sentenceTerms(sentence: number): readonly string[];
   sentencesInDocument(document: number): number;
 }
 
@@ -31,9 +34,15 @@ export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questio
   const termOwners = new Map<number, number>();
   const runOwners = new Map<number, number>();
   const shared = new Int32Array(MAX_COMPARED);
+  // Terms as numbers for this answer only (the index's ids are per segment: equal terms, equal numbers here).
+  const termNumbers = new Map<string, number>();
   for (const hit of hits) {
-    const sentence = kb.sentences[hit.sentence]!;
-    const termIds = kb.sentenceTermIds(hit.sentence);
+    const sentence = { text: kb.sentenceText(hit.sentence), document: kb.documentOf(hit.sentence) };
+    const termIds = kb.sentenceTerms(hit.sentence).map((term) => {
+      let id = termNumbers.get(term);
+      if (id === undefined) termNumbers.set(term, (id = termNumbers.size));
+      return id;
+    });
     const distinct = new Set<number>();
     for (let i = 0; i < termIds.length; i++) distinct.add(termIds[i]!);
     shared.fill(0);
@@ -122,18 +131,21 @@ function runsOf(termIds: ArrayLike<number>): Set<number> {
 }
 
 function citationOf(kb: ComposeSource, index: number): Citation {
-  const sentence = kb.sentences[index]!;
-  const document = kb.documents[sentence.document]!;
+  const documentIndex = kb.documentOf(index);
+  const document = kb.documents[documentIndex]!;
   return {
     documentId: document.id,
     meta: document.meta,
-    location: { ...sentence.place, sentence: sentence.position + 1, sentences: kb.sentencesInDocument(sentence.document) },
+    location: { ...kb.placeOf(index), sentence: kb.positionOf(index) + 1, sentences: kb.sentencesInDocument(documentIndex) },
   };
 }
 
 function contextOf(kb: ComposeSource, index: number): Excerpt["context"] {
-  const document = kb.sentences[index]!.document;
-  const around = (from: number, to: number) =>
-    kb.sentences.slice(Math.max(0, from), Math.max(0, to)).filter((s) => s.document === document).map((s) => s.text);
+  const document = kb.documentOf(index);
+  const around = (from: number, to: number) => {
+    const texts: string[] = [];
+    for (let s = Math.max(0, from); s < Math.min(to, kb.sentenceCount); s++) if (kb.documentOf(s) === document) texts.push(kb.sentenceText(s));
+    return texts;
+  };
   return { before: around(index - CONTEXT_SENTENCES, index), after: around(index + 1, index + 1 + CONTEXT_SENTENCES) };
 }

@@ -2,16 +2,21 @@
  * The contracts between the core and its adapters (Discord, console, CLI, bench).
  * Implementations: src/core/knowledge-base.ts (pure) and src/corpus/library.ts (loads from disk, refreshes).
  */
-import type { Answer, SourceDocument, SkippedFile } from "./types.js";
+import type { Answer, IndexedDocument, SkippedFile } from "./types.js";
 
 /** One immutable, fully built corpus + index. Questions are answered by a whole one, old or new. */
 export interface KnowledgeBase {
-  readonly documents: readonly SourceDocument[];
+  /** The documents, sorted by id, without their texts (those stay in the files). */
+  readonly documents: readonly IndexedDocument[];
   readonly sentenceCount: number;
   /** A few words that say what the corpus is about, for "not in the corpus" hints. */
   readonly topics: readonly string[];
-  /** The texts of the answerable sentences, in document order (for refresh reports). */
+  /** The texts of the answerable sentences (for refresh reports). */
   sentenceTexts(): Iterable<string>;
+  /** How many answerable sentences `documents[document]` has. */
+  sentencesInDocument(document: number): number;
+  /** The first `max` answerable sentences of `documents[document]` (the knowledge base keeps no document texts). */
+  openingSentences(document: number, max: number): string[];
   /** Answers a question; never throws for any string input. */
   ask(question: string): Answer;
 }

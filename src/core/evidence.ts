@@ -59,7 +59,7 @@ export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documen
   let missingRareWeight = 0;
   const known: string[] = [];
   for (const term of unique) {
-    if (index.termId(term) === undefined) {
+    if (!index.hasTerm(term)) {
       missingWeight += unknownIdf;
       missingRareWeight += rarityInEnglish(term) * unknownIdf;
     } else {

@@ -27,6 +27,17 @@ export interface SourceDocument {
   bytes: number;
 }
 
+/** A document as a knowledge base keeps it: no text and no blocks, which live in the files. */
+export interface IndexedDocument {
+  /** Path relative to the corpus folder (see SourceDocument). */
+  id: string;
+  meta: DocumentMeta;
+  /** Size of the file in bytes. */
+  bytes: number;
+  /** The content hash the caller gave (a refresh compares it and the metadata to know what changed); "" when none was given. */
+  hash: string;
+}
+
 /**
  * Where a block or sentence stands in its document, in the terms that fit its format: a page (PDF),
  * a heading path (web page, Word, Markdown: "Results › Costs"), a line (plain text, Markdown).

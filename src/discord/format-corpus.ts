@@ -4,7 +4,10 @@
  */
 import type { APIEmbed, APIEmbedField, APIApplicationCommandOptionChoice } from "discord.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
-import type { SkippedFile, SourceDocument } from "../core/types.js";
+import type { IndexedDocument, SkippedFile } from "../core/types.js";
+
+/** What the corpus commands show of a document. */
+type ListedDocument = Pick<IndexedDocument, "id" | "meta" | "bytes">;
 import { formatBytes } from "../core/describe.js";
 import { Colors, describeCitedSource } from "./format.js";
 import { DiscordLimits } from "./limits.js";
@@ -83,8 +86,12 @@ export function openingLines(text: string, max: number, maxLines = 8): string {
   return out.join("\n");
 }
 
-/** /source: one document's details and opening lines. */
-export function formatSource(doc: SourceDocument): ReplyPayload {
+/**
+ * /source: one document's details and opening lines. The knowledge base keeps no document texts, so
+ * `opening` is what the caller has of its beginning (its first sentences, one per line); `sentences`, its
+ * count of answerable sentences, when known.
+ */
+export function formatSource(doc: ListedDocument, opening: string, sentences?: number): ReplyPayload {
   const { meta } = doc;
   const fields: APIEmbedField[] = [];
   /** Corpus-supplied values are escaped; our own (sizes, counts) are shown as they are. */
@@ -97,15 +104,15 @@ export function formatSource(doc: SourceDocument): ReplyPayload {
   add("Author", meta.author);
   add("Date", meta.date);
   add("Size", formatBytes(doc.bytes), { trusted: true });
-  add("Lines", String(doc.text.split(/\r?\n/).length), { trusted: true });
+  if (sentences !== undefined) add("Sentences", String(sentences), { trusted: true });
   add("File", doc.id, { inline: false });
   const url = safeUrl(meta.url);
   if (url !== undefined) fields.push({ name: "Link", value: url.length <= DiscordLimits.embedFieldValue ? url : "(too long to show)", inline: false });
-  const opening = openingLines(doc.text, 1500);
+  const lines = openingLines(opening, 1500);
   const embed: APIEmbed = {
     color: Colors.answer,
     title: fitEscaped(meta.title || doc.id, DiscordLimits.embedTitle),
-    description: opening === "" ? "*(the document has no text)*" : `**Opening lines**\n${opening}`,
+    description: lines === "" ? "*(the document has no text)*" : `**Opening lines**\n${lines}`,
     fields,
   };
   if (url !== undefined) embed.url = url;
@@ -118,9 +125,9 @@ type Choice = APIApplicationCommandOptionChoice<string>;
  * Autocomplete for /source: exact matches on title or id first, then prefix, then substring matches,
  * alphabetical within each group; at most 25, names and values within 100 characters.
  */
-export function documentChoices(documents: readonly SourceDocument[], query: string): Choice[] {
+export function documentChoices(documents: readonly ListedDocument[], query: string): Choice[] {
   const q = query.trim().toLowerCase();
-  const ranked: Array<{ rank: number; doc: SourceDocument }> = [];
+  const ranked: Array<{ rank: number; doc: ListedDocument }> = [];
   for (const doc of documents) {
     const title = (doc.meta.title || doc.id).toLowerCase();
     const id = doc.id.toLowerCase();
@@ -140,20 +147,20 @@ export function documentChoices(documents: readonly SourceDocument[], query: str
   });
 }
 
-export type Resolved = { kind: "found"; doc: SourceDocument } | { kind: "ambiguous"; candidates: SourceDocument[] } | { kind: "none" };
+export type Resolved<D extends ListedDocument = ListedDocument> = { kind: "found"; doc: D } | { kind: "ambiguous"; candidates: D[] } | { kind: "none" };
 
 /** Finds the document a /source `name` names: its id (or the 100-character start of one), its title, or a unique part of either. */
-export function resolveDocument(documents: readonly SourceDocument[], value: string): Resolved {
+export function resolveDocument<D extends ListedDocument>(documents: readonly D[], value: string): Resolved<D> {
   const v = value.trim();
   const lower = v.toLowerCase();
   if (v === "") return { kind: "none" };
   const byId = documents.find((d) => d.id === v);
   if (byId !== undefined) return { kind: "found", doc: byId };
   for (const test of [
-    (d: SourceDocument) => d.id.toLowerCase() === lower || (d.meta.title || "").toLowerCase() === lower,
-    (d: SourceDocument) => v.length === DiscordLimits.choiceValue && d.id.startsWith(v),
-    (d: SourceDocument) => d.id.toLowerCase().startsWith(lower) || (d.meta.title || "").toLowerCase().startsWith(lower),
-    (d: SourceDocument) => d.id.toLowerCase().includes(lower) || (d.meta.title || "").toLowerCase().includes(lower),
+    (d: D) => d.id.toLowerCase() === lower || (d.meta.title || "").toLowerCase() === lower,
+    (d: D) => v.length === DiscordLimits.choiceValue && d.id.startsWith(v),
+    (d: D) => d.id.toLowerCase().startsWith(lower) || (d.meta.title || "").toLowerCase().startsWith(lower),
+    (d: D) => d.id.toLowerCase().includes(lower) || (d.meta.title || "").toLowerCase().includes(lower),
   ]) {
     const matches = documents.filter(test);
     if (matches.length === 1 && matches[0] !== undefined) return { kind: "found", doc: matches[0] };

@@ -1,6 +1,6 @@
 /** /stats as a Discord embed: pure, within Discord's limits. */
 import type { APIEmbed } from "discord.js";
-import type { SourceDocument } from "../core/types.js";
+import type { IndexedDocument } from "../core/types.js";
 import { DAY_MS, type GroupedQuestion, type StatsRows } from "../store/store.js";
 import type { ChartDay } from "../stats/chart.js";
 import { Colors } from "./format.js";
@@ -36,7 +36,7 @@ export interface StatsView {
   rows: StatsRows;
   days: number;
   sinceDay: number;
-  documents: readonly SourceDocument[];
+  documents: readonly Pick<IndexedDocument, "id" | "meta">[];
   questionLogDays: number;
   /** Set when the log is not being written (figures may be incomplete). */
   problem?: string;

@@ -72,15 +72,15 @@ export class SemanticStage {
 
   /** Computes, in the background, the vectors of this knowledge base's sentences not seen before; forgets the others'. */
   track(kb: SentenceKnowledgeBase): void {
-    if (kb.sentences.length > this.options.maxSentences) {
+    if (kb.sentenceCount > this.options.maxSentences) {
       this.target = undefined;
       this.vectors.clear();
-      this.options.onEvent?.({ kind: "too-large", sentences: kb.sentences.length, maxSentences: this.options.maxSentences });
+      this.options.onEvent?.({ kind: "too-large", sentences: kb.sentenceCount, maxSentences: this.options.maxSentences });
       for (const resolve of this.waiters.get(kb) ?? []) resolve();
       return;
     }
     this.target = kb;
-    const texts = new Set(kb.sentences.map((s) => s.text));
+    const texts = new Set(kb.sentenceTexts());
     for (const text of this.vectors.keys()) if (!texts.has(text)) this.vectors.delete(text);
     this.fill();
   }
@@ -91,7 +91,7 @@ export class SemanticStage {
 
   /** Resolves when every sentence of `kb` has its vector, or at once when the stage has failed. */
   whenReady(kb: SentenceKnowledgeBase): Promise<void> {
-    if (this.complete.has(kb) || this.failure || kb.sentences.length > this.options.maxSentences) return Promise.resolve();
+    if (this.complete.has(kb) || this.failure || kb.sentenceCount > this.options.maxSentences) return Promise.resolve();
     return new Promise((resolve) => this.waiters.set(kb, [...(this.waiters.get(kb) ?? []), resolve]));
   }
 
@@ -106,7 +106,7 @@ export class SemanticStage {
       const embedded = this.encoder.embed([question], true).then((v) => v[0]);
       const query = await Promise.race([embedded, timeout]);
       if (!query) return undefined;
-      return { query, vectorOf: (sentence) => this.vectors.get(kb.sentences[sentence]?.text ?? "") };
+      return { query, vectorOf: (sentence) => (sentence >= 0 && sentence < kb.sentenceCount ? this.vectors.get(kb.sentenceText(sentence)) : undefined) };
     } catch {
       return undefined;
     } finally {
@@ -140,8 +140,8 @@ export class SemanticStage {
       if (kb !== this.target) (kb = this.target), (cursor = 0);
       if (!kb || !this.encoder || this.failure) return;
       const missing: string[] = [];
-      for (; cursor < kb.sentences.length && missing.length < this.options.batchSize; cursor++) {
-        const text = kb.sentences[cursor]!.text;
+      for (; cursor < kb.sentenceCount && missing.length < this.options.batchSize; cursor++) {
+        const text = kb.sentenceText(cursor);
         if (!this.vectors.has(text) && !missing.includes(text)) missing.push(text);
       }
       if (missing.length === 0) {
@@ -163,7 +163,7 @@ export class SemanticStage {
   private markComplete(kb: SentenceKnowledgeBase, milliseconds: number, embedded: number): void {
     if (this.complete.has(kb)) return;
     this.complete.add(kb);
-    this.options.onEvent?.({ kind: "ready", sentences: kb.sentences.length, embedded, milliseconds: Math.round(milliseconds) });
+    this.options.onEvent?.({ kind: "ready", sentences: kb.sentenceCount, embedded, milliseconds: Math.round(milliseconds) });
     for (const resolve of this.waiters.get(kb) ?? []) resolve();
     this.waiters.delete(kb);
   }

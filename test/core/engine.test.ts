@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Library } from "../../src/corpus/library.js";
+import { loadCorpus } from "../../src/corpus/load.js";
 import { textDocument } from "../../src/corpus/formats/text.js";
 import { buildKnowledgeBase, type SentenceKnowledgeBase } from "../../src/core/knowledge-base.js";
 import type { Answer } from "../../src/core/types.js";
@@ -123,11 +124,12 @@ describe("page furniture never comes back as an answer", () => {
     /saturday november 30/i,
     /thought-provoking conversations/i,
   ];
-  it("is in the shipped files (so the checks below can fail)", () => {
-    for (const pattern of furniture) expect(kb.documents.some((d) => pattern.test(d.text)), String(pattern)).toBe(true);
+  it("is in the shipped files (so the checks below can fail)", async () => {
+    const { documents } = await loadCorpus(new URL("../../corpus", import.meta.url).pathname, 5e6);
+    for (const pattern of furniture) expect(documents.some((d) => pattern.test(d.text)), String(pattern)).toBe(true);
   });
   it("is not among the answerable sentences", () => {
-    for (const s of kb.sentences) for (const pattern of furniture) expect(s.text).not.toMatch(pattern);
+    for (const text of kb.sentenceTexts()) for (const pattern of furniture) expect(text).not.toMatch(pattern);
   });
   it("is not returned for questions aimed at it", () => {
     const questions = [
@@ -148,7 +150,7 @@ describe("page furniture never comes back as an answer", () => {
     }
   });
   it("keeps the article's own attribution line", () => {
-    expect(kb.sentences.some((s) => s.text === "Associated Press contributed to this report")).toBe(true);
+    expect([...kb.sentenceTexts()]).toContain("Associated Press contributed to this report");
   });
   it("works on an article it has never seen: edges trimmed, body kept", () => {
     const text = [
@@ -165,7 +167,7 @@ describe("page furniture never comes back as an answer", () => {
       "Share your thoughts in the comments below",
     ].join("\n");
     const local = buildKnowledgeBase([textDocument("bridge.txt", text, { title: "Bridge" })]);
-    const kept = local.sentences.map((s) => s.text);
+    const kept = [...local.sentenceTexts()];
     // The date line, byline and the two prompts go; the six body sentences stay (a headline with a verb may stay).
     expect(kept.filter((s) => !/^Harbour bridge reopens/.test(s))).toEqual(text.split("\n").slice(3, 9));
   });
@@ -208,10 +210,9 @@ describe("bad input", () => {
 });
 
 describe("saved knowledge base", () => {
-  it("answers exactly as before after a save and load (v8 serialisation)", async () => {
-    const { serialize, deserialize } = await import("node:v8");
-    const { SentenceKnowledgeBase } = await import("../../src/core/knowledge-base.js");
-    const loaded = SentenceKnowledgeBase.fromSnapshot(deserialize(serialize(kb.toSnapshot())));
+  it("answers exactly as before after its segments go through their flat form", async () => {
+    const { CorpusSegment, SentenceKnowledgeBase } = await import("../../src/core/knowledge-base.js");
+    const loaded = SentenceKnowledgeBase.fromSegments(kb.segments.map((s) => CorpusSegment.fromFlat(s.toFlat())), kb.options);
     for (const q of ["How was the call intercepted?", "What range does Taurus have?", "Who wrote Hamlet?"]) {
       expect(loaded.ask(q)).toEqual(kb.ask(q));
     }

@@ -36,8 +36,10 @@ export function declined(question: string, reason: NonNullable<Answer["reason"]>
 export function fakeKb(documents: SourceDocument[], answers: Record<string, Excerpt[]>, options: { topics?: string[]; maxQuestionChars?: number } = {}): KnowledgeBase {
   const max = options.maxQuestionChars ?? 500;
   return {
-    documents,
+    documents: documents.map(({ id, meta, bytes }) => ({ id, meta, bytes, hash: "" })),
     sentenceCount: documents.length * 10,
+    sentencesInDocument: () => 10,
+    openingSentences: (document, max) => documents[document]!.text.split("\n").slice(0, max),
     topics: options.topics ?? ["taurus", "leak"],
     sentenceTexts: () => [],
     ask(question: string): Answer {

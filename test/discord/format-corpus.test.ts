@@ -45,7 +45,7 @@ describe("/sources", () => {
 
 describe("/source", () => {
   it("shows details and the opening lines, quoted and escaped", () => {
-    const p = formatSource(docs[0]!);
+    const p = formatSource(docs[0]!, docs[0]!.text);
     const e = p.embeds[0]!;
     expect(e.title).toBe("Use of non-secure line behind Taurus talk leak");
     expect(e.fields).toEqual(expect.arrayContaining([{ name: "Outlet", value: "dpa", inline: true }, { name: "File", value: "000\\_dpa.txt", inline: false }]));
@@ -55,7 +55,7 @@ describe("/source", () => {
 
   it("stays within limits for a huge document", () => {
     const big = doc("big.txt", { title: "x".repeat(1000), author: "a".repeat(5000) }, `${"word ".repeat(5000)}\n`.repeat(50));
-    expect(limitViolations(formatSource(big))).toEqual([]);
+    expect(limitViolations(formatSource(big, big.text, 250))).toEqual([]);
   });
 
   it("autocomplete ranks exact, then prefix, then substring matches on title or id", () => {

@@ -6,6 +6,7 @@ import {
   type AutocompleteInteraction,
   type ChatInputCommandInteraction,
 } from "discord.js";
+import type { KnowledgeBase } from "../../core/contracts.js";
 import type { BotContext } from "../context.js";
 import { documentChoices, formatSource, formatSourceNotFound, resolveDocument } from "../format-corpus.js";
 
@@ -17,10 +18,18 @@ export const data = new SlashCommandBuilder()
 
 export async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const name = interaction.options.getString("name", true);
-  const resolved = resolveDocument(ctx.library.current.documents, name);
-  const body = resolved.kind === "found" ? formatSource(resolved.doc) : formatSourceNotFound(name, resolved);
+  const kb = ctx.library.current;
+  const resolved = resolveDocument(kb.documents, name);
+  const body = resolved.kind === "found" ? formatSource(resolved.doc, ...openingOf(kb, kb.documents.indexOf(resolved.doc))) : formatSourceNotFound(name, resolved);
   await interaction.reply({ ...body, flags: MessageFlags.Ephemeral });
 }
+
+/** The document's first sentences, one per line, and how many it has (the knowledge base keeps no texts). */
+function openingOf(kb: KnowledgeBase, document: number): [string, number] {
+  return [kb.openingSentences(document, OPENING_SENTENCES).join("\n"), kb.sentencesInDocument(document)];
+}
+
+const OPENING_SENTENCES = 8;
 
 export async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
   const focused = interaction.options.getFocused();
