@@ -344,7 +344,8 @@ export function* mergePostingsInSteps(parts: readonly PostingsPart[]): Steps<Seg
   docStart[documents] = sentences;
   const termCount = starts.length - 1;
   const postings = yield* postingsOfTerms(sentStart, sentTerms, termCount);
-  return new SegmentPostings({ termBytes, termStart: Uint32Array.from(starts), ...postings, sentStart, sentTerms, docStart });
+  // byteCount counted a term once per part that holds it; the merged dictionary holds it once.
+  return new SegmentPostings({ termBytes: termBytes.slice(0, written), termStart: Uint32Array.from(starts), ...postings, sentStart, sentTerms, docStart });
 }
 
 function compareTerms(a: SegmentPostings, x: number, b: SegmentPostings, y: number): number {
