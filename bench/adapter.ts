@@ -50,6 +50,11 @@ export interface SearchAdapter {
   save?(path: string): MaybePromise<void>;
   /** Optional (scale mode): load an index written by save(), instead of build(). */
   load?(path: string): MaybePromise<void>;
+  /**
+   * Optional (scale mode): replace one document by a changed version of it, as a refresh would, and return
+   * the milliseconds that took (`round` picks the document). Searches afterwards use the refreshed index.
+   */
+  refresh?(round: number): MaybePromise<number>;
 }
 
 /** What a module in bench/systems/ exports by default: a factory, so a child can make fresh instances. */

@@ -34,6 +34,9 @@ function settledMemory(): { heap: number; rss: number } {
   return { heap: usage.heapUsed, rss: usage.rss };
 }
 
+/** How many one-document refreshes scale mode measures (issue 10: p99 unchanged after 10 of them). */
+const REFRESH_ROUNDS = 10;
+
 const elapsedMs = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 
 async function loadFactory(system: string): Promise<AdapterFactory> {
@@ -185,6 +188,19 @@ async function runSystem(job: Extract<ChildJob, { kind: "system" }>): Promise<Ch
     }
   }
 
+  // Scale mode (it saves the index): refreshes after one document changes, then the questions again.
+  let refreshMs: number[] | undefined;
+  let afterRefresh: Pass | undefined;
+  if (job.mode === "build" && job.indexPath && adapter.refresh) {
+    refreshMs = [];
+    for (let round = 0; round < REFRESH_ROUNDS; round++) {
+      progress("refresh", round, REFRESH_ROUNDS);
+      refreshMs.push(await adapter.refresh(round));
+    }
+    await queryPass(adapter, questions, k, "warm-up after refreshes");
+    afterRefresh = await queryPass(adapter, questions, k, "queries after refreshes");
+  }
+
   const seedOutcome = job.mode === "build" && seed ? await runSeed(factory, adapter, seed, k) : undefined;
 
   const outcome: SystemOutcome = {
@@ -198,6 +214,8 @@ async function runSystem(job: Extract<ChildJob, { kind: "system" }>): Promise<Ch
     latencyUs: timed.latencyUs,
     errors: timed.errors,
     ...(timed.firstError !== undefined && { firstError: timed.firstError }),
+    ...(refreshMs !== undefined && { refreshMs }),
+    ...(afterRefresh !== undefined && { latencyAfterRefreshUs: afterRefresh.latencyUs }),
     ...(savedIndex !== undefined && { savedIndex }),
     ...(saveError !== undefined && { saveError }),
     ...(seedOutcome !== undefined && { seed: seedOutcome }),

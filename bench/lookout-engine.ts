@@ -12,6 +12,8 @@ import { SemanticStage } from "../src/semantic/stage.js";
 import { startUseLiteEncoder } from "../src/semantic/use-lite.js";
 import { readVectorCache, writeVectorCache } from "./vector-cache.js";
 import { loadSegments, saveSegments } from "./flat-file.js";
+import { textDocument } from "../src/corpus/formats/text.js";
+import { runToEnd } from "../src/core/steps.js";
 
 interface BenchSentence {
   readonly text: string;
@@ -100,6 +102,18 @@ export function createLookoutAdapter({ engine: options = {}, semantic = false }:
     },
     load(path: string): void {
       kb = loadSegments(path, options);
+    },
+    /** One document's sentences, reordered and with one added, as a refresh after an edit would see it. */
+    refresh(round: number): number {
+      const document = (round * 7_919) % kb!.documents.length;
+      const { id, meta } = kb!.documents[document]!;
+      const texts = kb!.openingSentences(document, kb!.sentencesInDocument(document)).reverse();
+      const changed = textDocument(id, [...texts, `Revision ${round} of this document was measured by the bench.`].join("\n"), meta);
+      const start = performance.now();
+      kb = runToEnd(kb!.withChanges({ removed: [], added: [changed] }));
+      const ms = performance.now() - start;
+      stage?.track(kb);
+      return ms;
     },
     async seed(corpusDir: string) {
       const seedStage = semantic ? benchSemanticStage() : undefined;

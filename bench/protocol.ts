@@ -71,6 +71,10 @@ export interface SystemOutcome {
   /** Questions whose search threw (counted as declined). */
   readonly errors: number;
   readonly firstError?: string;
+  /** Scale mode, systems with refresh(): each of REFRESH_ROUNDS one-document refreshes, in ms. */
+  readonly refreshMs?: readonly number[];
+  /** Per-question latency after those refreshes, in microseconds. */
+  readonly latencyAfterRefreshUs?: readonly number[];
   /** Set when the index was saved for a later load child. */
   readonly savedIndex?: string;
   readonly saveError?: string;

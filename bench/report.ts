@@ -42,6 +42,11 @@ export interface SystemRow {
   /** Every build measured (fresh processes), when buildMs is their median. */
   readonly buildRunsMs?: readonly number[];
   readonly loadMs?: number;
+  /** Scale mode: the first one-document refresh, and the median of all of them. */
+  readonly refreshMs?: number;
+  readonly refreshMedianMs?: number;
+  /** Scale mode: p99 after the refreshes. */
+  readonly p99AfterRefreshUs?: number;
   readonly p50Us?: number;
   readonly p99Us?: number;
   readonly memoryMb?: number;
@@ -96,11 +101,12 @@ export function qualityTable(rows: readonly SystemRow[]): string {
 }
 
 export function scaleTable(rows: readonly SystemRow[]): string {
-  const headers = ["system", "configuration", "sentences", "build ms", "start-up (load) ms", "p50 µs", "p99 µs", "memory MB"];
+  const headers = ["system", "configuration", "sentences", "build ms", "start-up (load) ms", "p50 µs", "p99 µs", "memory MB", "refresh, 1 doc changed: ms (median of 10)", "p99 µs after 10 refreshes"];
   return markdownTable(
     headers,
     rows.map((r) => [
       r.name, configCell(r), whole(r.sentences), whole(r.buildMs), whole(r.loadMs), micros(r.p50Us), micros(r.p99Us), memory(r),
+      r.refreshMs === undefined ? DASH : `${whole(r.refreshMs)} (${whole(r.refreshMedianMs)})`, micros(r.p99AfterRefreshUs),
     ]),
   );
 }

@@ -113,6 +113,8 @@ function baseRow(id: string, outcome: SystemOutcome, notes: readonly string[] = 
     ...(outcome.buildRunsMs && { buildRunsMs: outcome.buildRunsMs }),
     p50Us: percentile(outcome.latencyUs, 50),
     p99Us: percentile(outcome.latencyUs, 99),
+    ...(outcome.refreshMs && outcome.refreshMs.length > 0 && { refreshMs: outcome.refreshMs[0]!, refreshMedianMs: percentile(outcome.refreshMs, 50) }),
+    ...(outcome.latencyAfterRefreshUs && { p99AfterRefreshUs: percentile(outcome.latencyAfterRefreshUs, 99) }),
     memoryMb: memoryBytes / 2 ** 20,
     memoryKind: outcome.memory.kind,
   };
@@ -316,7 +318,8 @@ async function scaleMode(options: Options, size: number, workDir: string): Promi
     "",
     floorLine(floor),
     "Latency: each question once as warm-up, then once timed. Memory: V8 heap growth after GC; (RSS) = resident-set growth. " +
-      "Start-up = loading a saved index in a fresh process (only for systems with save/load).",
+      "Start-up = loading a saved index in a fresh process (only for systems with save/load; Lookout: its segments' flat records, one file per segment, read as views). " +
+      "Refresh = one document replaced by an edited version (Lookout: withChanges, build time only), 10 times; then every question again for the p99 after refreshes.",
   ];
   console.log(lines.join("\n"));
 

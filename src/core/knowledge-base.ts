@@ -44,7 +44,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   maxExcerpts: 10,
   decline: DECLINE_MODEL,
   semanticWeight: SEMANTIC_WEIGHT,
-  segmentSentences: 65_536,
+  segmentSentences: 8_192,
 });
 
 /** How many candidates the answer-type cue and the semantic stage re-rank. */
@@ -93,45 +93,46 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   readonly index: SentenceIndex;
   readonly options: EngineOptions;
   private topicsCache: readonly string[] | undefined;
-  /** Global document (index into `documents`) of each sentence. */
-  private readonly sentenceDocument: Int32Array;
-  /** First global sentence of each document, and how many it has. */
+  /** Per segment, its documents' places in `documents`. */
+  private readonly segmentDocuments: Int32Array[];
+  /** Per document: its first sentence, how many it has, and the rank of its first sentence in `orderOf`. */
   private readonly documentFirst: Int32Array;
   private readonly documentSize: Int32Array;
+  private readonly documentRank: Int32Array;
 
   private constructor(segments: readonly CorpusSegment[], options: Partial<EngineOptions>) {
     this.segments = segments;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     // Documents sorted by id (then by place, should two share one): the order that breaks ties, so the
-    // order of segments never shows in a ranking.
-    const places: Array<{ document: IndexedDocument; first: number; size: number }> = [];
+    // order of segments never shows in a ranking. All per document: nothing here is per sentence.
+    const places: Array<{ document: IndexedDocument; segment: number; local: number; first: number; size: number }> = [];
     let base = 0;
-    for (const segment of segments) {
+    segments.forEach((segment, k) => {
       for (let d = 0; d < segment.documents.length; d++) {
         const first = segment.documentStart(d);
-        places.push({ document: segment.documents[d]!, first: base + first, size: segment.documentStart(d + 1) - first });
+        places.push({ document: segment.documents[d]!, segment: k, local: d, first: base + first, size: segment.documentStart(d + 1) - first });
       }
       base += segment.sentenceCount;
-    }
+    });
     const sorted = places.map((_, i) => i).sort((x, y) => compareIds(places[x]!.document.id, places[y]!.document.id) || x - y);
-    const n = base;
-    const order = new Int32Array(n);
-    this.sentenceDocument = new Int32Array(n);
+    this.segmentDocuments = segments.map((segment) => new Int32Array(segment.documents.length));
     this.documentFirst = new Int32Array(sorted.length);
     this.documentSize = new Int32Array(sorted.length);
+    this.documentRank = new Int32Array(sorted.length);
     let rank = 0;
     this.documents = sorted.map((at, g) => {
-      const { document, first, size } = places[at]!;
+      const { document, segment, local, first, size } = places[at]!;
+      this.segmentDocuments[segment]![local] = g;
       this.documentFirst[g] = first;
       this.documentSize[g] = size;
-      this.sentenceDocument.fill(g, first, first + size);
-      for (let p = 0; p < size; p++) order[first + p] = rank++;
+      this.documentRank[g] = rank;
+      rank += size;
       return document;
     });
     this.index = SentenceIndex.over(
       segments.map((s) => s.postings),
       this.options.bm25,
-      order,
+      (sentence) => this.orderOf(sentence),
     );
   }
 
@@ -194,7 +195,8 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
 
   /** The sentence's document: an index into `documents`. */
   documentOf(sentence: number): number {
-    return this.sentenceDocument[sentence]!;
+    const k = this.index.segmentOf(sentence);
+    return this.segmentDocuments[k]![this.segments[k]!.postings.documentOfSentence()[sentence - this.index.bases[k]!]!]!;
   }
 
   placeOf(sentence: number): Place {
@@ -219,7 +221,8 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
 
   /** Rank of a sentence among equal scores (documents by id, then position): lower wins. */
   orderOf(sentence: number): number {
-    return this.index.order[sentence]!;
+    const document = this.documentOf(sentence);
+    return this.documentRank[document]! + sentence - this.documentFirst[document]!;
   }
 
   /**
@@ -231,13 +234,13 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t));
     let hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
-    const order = this.index.order;
+    const order = (sentence: number) => this.orderOf(sentence);
     if (type) {
       const unique = new Set(terms);
       for (const hit of hits) {
         if (holdsAnswerType(type, this.index.sentenceTerms(hit.sentence), unique)) hit.score *= ANSWER_TYPE_BOOST;
       }
-      hits.sort((a, b) => b.score - a.score || order[a.sentence]! - order[b.sentence]!);
+      hits.sort((a, b) => b.score - a.score || order(a.sentence) - order(b.sentence));
     }
     if (terms.length === 0 || hits.length === 0) {
       return { terms, hits: [], relevance: 0, probability: 0, semantic: false, declined: terms.length === 0 ? "empty" : "no-match" };

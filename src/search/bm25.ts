@@ -66,6 +66,8 @@ interface QueryTerm {
  * length, so each sentence's length normalisation) are computed here when the list is assembled, and a
  * term's df is summed over the segments at query time, so a score depends only on the corpus, never on how
  * it is cut into segments. Ties are broken by `order` (a rank per sentence), not by sentence number.
+ * Assembling one is O(segments): nothing per sentence is computed or copied, so a refresh that shares most
+ * segments pays only for the ones it builds.
  */
 export class SentenceIndex {
   readonly options!: Bm25Options;
@@ -75,12 +77,7 @@ export class SentenceIndex {
   /** Global number of each segment's first sentence (and the sentence count at the end). */
   readonly bases!: Int32Array;
   /** Rank of each sentence among equal scores: the lower wins. */
-  readonly order!: Int32Array;
-  /** 1 / B(s) of every sentence, as float32 (the exact path multiplies counts by it). */
-  private readonly inverseNorms!: Float32Array;
-  /** The first and one-past-last sentence of the sentence's document (neighbours never cross documents). */
-  private readonly docFirst!: Int32Array;
-  private readonly docEnd!: Int32Array;
+  readonly order!: (sentence: number) => number;
   private readonly neighbourWeights!: Float64Array;
   /** neighbourWeights × followingFactor, for terms in the sentences after. */
   private readonly followingWeights!: Float64Array;
@@ -109,14 +106,14 @@ export class SentenceIndex {
    * An index over segments, in this order; `order` ranks sentences for ties (default: sentence number).
    * Linear in the sentence count (a few milliseconds per million): nothing of the segments is copied.
    */
-  static over(segments: readonly SegmentPostings[], options: Partial<Bm25Options> = {}, order?: Int32Array): SentenceIndex {
+  static over(segments: readonly SegmentPostings[], options: Partial<Bm25Options> = {}, order?: (sentence: number) => number): SentenceIndex {
     const index = Object.create(SentenceIndex.prototype) as SentenceIndex;
     index.assemble(segments, { ...DEFAULT_BM25_OPTIONS, ...options }, order);
     return index;
   }
 
   /** The one place an index's fields are set. */
-  private assemble(segments: readonly SegmentPostings[], options: Bm25Options, order?: Int32Array): void {
+  private assemble(segments: readonly SegmentPostings[], options: Bm25Options, order?: (sentence: number) => number): void {
     const bases = new Int32Array(segments.length + 1);
     let totalTerms = 0;
     segments.forEach((segment, k) => {
@@ -125,19 +122,6 @@ export class SentenceIndex {
     });
     const n = bases[segments.length]!;
     const averageLength = n > 0 ? totalTerms / n : 0;
-    const inverseNorms = new Float32Array(n);
-    const docFirst = new Int32Array(n);
-    const docEnd = new Int32Array(n);
-    segments.forEach((segment, k) => {
-      const base = bases[k]!;
-      const { sentStart, docStart } = segment;
-      for (let s = 0; s < segment.sentenceCount; s++) inverseNorms[base + s] = inverseNormOf(options.b, sentStart[s + 1]! - sentStart[s]!, averageLength);
-      for (let d = 0; d < segment.documentCount; d++) {
-        docFirst.fill(base + docStart[d]!, base + docStart[d]!, base + docStart[d + 1]!);
-        docEnd.fill(base + docStart[d + 1]!, base + docStart[d]!, base + docStart[d + 1]!);
-      }
-    });
-    if (order && order.length !== n) throw new Error(`order has ${order.length} ranks for ${n} sentences`);
     const { neighbourWeight, neighbourDecay, neighbourSpan } = options;
     const neighbourWeights = new Float64Array(neighbourWeight > 0 ? neighbourSpan + 1 : 1);
     for (let d = 1; d < neighbourWeights.length; d++) neighbourWeights[d] = neighbourWeight * neighbourDecay ** (d - 1);
@@ -147,10 +131,7 @@ export class SentenceIndex {
       averageLength,
       segments,
       bases,
-      order: order ?? Int32Array.from({ length: n }, (_, i) => i),
-      inverseNorms,
-      docFirst,
-      docEnd,
+      order: order ?? ((sentence: number) => sentence),
       neighbourWeights,
       followingWeights: neighbourWeights.map((w) => w * options.followingFactor),
     });
@@ -204,12 +185,6 @@ export class SentenceIndex {
   /** How many sentences contain the term (summed over the segments). */
   documentFrequency(term: string): number {
     return this.lookup(term).df;
-  }
-
-  /** 1 / B(s): BM25's length normalisation of sentence s (in double precision, as the window path uses it). */
-  private inverseNorm(s: number): number {
-    const k = this.segmentOf(s);
-    return inverseNormOf(this.options.b, this.segments[k]!.sentenceLength(s - this.bases[k]!), this.averageLength);
   }
 
   /** Lucene's idf; a term no sentence contains gets the highest possible value. */
@@ -266,7 +241,8 @@ export class SentenceIndex {
     const following = this.followingWeights;
     const span = weights.length - 1;
     const { termTf, scores, seenInQuery, queryTouched } = this.scratch();
-    const { docFirst, docEnd, inverseNorms, segments, bases } = this;
+    const { segments, bases, averageLength } = this;
+    const { b } = this.options;
     let candidates = 0;
 
     for (const term of terms) {
@@ -286,9 +262,14 @@ export class SentenceIndex {
         const base = bases[k]!;
         const postSentence = segment?.postSentence;
         const postTf = segment?.postTf;
+        const sentStart = segment?.sentStart;
+        const docStart = segment?.docStart;
+        const documentOf = segment?.documentOfSentence();
         for (let p = last ? 0 : segment!.postStart[id]!, end = last ? 1 : segment!.postStart[id + 1]!; p < end; p++) {
-          const s = last ? this.sentenceCount + span + 1 : base + postSentence![p]!;
-          const from = last ? s : Math.max(s - span, docFirst[s]!);
+          const local = last ? 0 : postSentence![p]!;
+          const s = last ? this.sentenceCount + span + 1 : base + local;
+          const document = last ? 0 : documentOf![local]!;
+          const from = last ? s : Math.max(s - span, base + docStart![document]!);
           if (from > pendingFrom) {
             for (let x = pendingFrom, stop = Math.min(pendingTo, from - 1); x <= stop; x++) {
               const tf = termTf[x]!;
@@ -300,8 +281,10 @@ export class SentenceIndex {
             pendingFrom = from;
           }
           if (last) break;
-          const to = Math.min(s + span, docEnd[s]! - 1);
-          const weighted = Math.fround(postTf![p]! * inverseNorms[s]!);
+          const to = Math.min(s + span, base + docStart![document + 1]! - 1);
+          // The count times 1/B(s), both as float32 (computed here: B depends on the corpus-wide average length).
+          const inverseNorm = Math.fround(inverseNormOf(b, sentStart![local + 1]! - sentStart![local]!, averageLength));
+          const weighted = Math.fround(postTf![p]! * inverseNorm);
           termTf[s] = termTf[s]! + weighted;
           for (let x = s + 1; x <= to; x++) termTf[x] = termTf[x]! + weights[x - s]! * weighted; // s precedes x
           for (let x = s - 1; x >= from; x--) termTf[x] = termTf[x]! + following[s - x]! * weighted; // s follows x
@@ -329,7 +312,8 @@ export class SentenceIndex {
   private searchOwnThenWindows(terms: readonly QueryTerm[], limit: number): Hit[] {
     const { k1 } = this.options;
     const { scores, seenInQuery, queryTouched } = this.scratch();
-    const { docFirst, docEnd, inverseNorms, neighbourWeights, followingWeights, segments, bases, order } = this;
+    const { neighbourWeights, followingWeights, segments, bases, order, averageLength } = this;
+    const { b } = this.options;
     const idfs = terms.map((term) => this.idfOf(term.df));
     let candidates = 0;
     terms.forEach((term, j) => {
@@ -338,10 +322,11 @@ export class SentenceIndex {
         const id = term.ids[k]!;
         if (id < 0) return;
         const base = bases[k]!;
-        const { postSentence, postTf } = segment;
+        const { postSentence, postTf, sentStart } = segment;
         for (let p = segment.postStart[id]!, end = segment.postStart[id + 1]!; p < end; p++) {
-          const s = base + postSentence[p]!;
-          const tf = Math.fround(postTf[p]! * inverseNorms[s]!);
+          const local = postSentence[p]!;
+          const s = base + local;
+          const tf = Math.fround(postTf[p]! * Math.fround(inverseNormOf(b, sentStart[local + 1]! - sentStart[local]!, averageLength)));
           if (seenInQuery[s] === 0) (seenInQuery[s] = 1), (queryTouched[candidates++] = s);
           scores[s] = scores[s]! + (idf * tf * (k1 + 1)) / (tf + k1);
         }
@@ -362,9 +347,12 @@ export class SentenceIndex {
       const slot = (slots[k] ??= new Int32Array(segment.termCount).fill(-1));
       terms.forEach((term, j) => term.ids[k]! >= 0 && (slot[term.ids[k]!] = j));
       counts.fill(0);
-      for (let s = Math.max(x - span, docFirst[x]!), last = Math.min(x + span, docEnd[x]! - 1); s <= last; s++) {
+      const document = segment.documentOfSentence()[x - base]!;
+      const docFirst = base + segment.docStart[document]!;
+      const docEnd = base + segment.docStart[document + 1]!;
+      for (let s = Math.max(x - span, docFirst), last = Math.min(x + span, docEnd - 1); s <= last; s++) {
         const weight = s === x ? 1 : s < x ? neighbourWeights[x - s]! : followingWeights[s - x]!;
-        const weighted = weight * this.inverseNorm(s);
+        const weighted = weight * inverseNormOf(b, segment.sentenceLength(s - base), averageLength);
         const local = s - base;
         for (let i = segment.sentStart[local]!; i < segment.sentStart[local + 1]!; i++) {
           const j = slot[segment.sentTerms[i]!]!;
@@ -379,7 +367,7 @@ export class SentenceIndex {
       }
       hit.score = score;
     }
-    return pool.sort((x, y) => y.score - x.score || order[x.sentence]! - order[y.sentence]!).slice(0, limit);
+    return pool.sort((x, y) => y.score - x.score || order(x.sentence) - order(y.sentence)).slice(0, limit);
   }
 }
 
@@ -406,11 +394,11 @@ function inverseNormOf(b: number, length: number, averageLength: number): number
 }
 
 /** The k highest-scoring candidates, best first (a bounded min-heap: no sort of every candidate). */
-function topK(candidates: Int32Array, count: number, scores: Float32Array, order: Int32Array, k: number): Hit[] {
+function topK(candidates: Int32Array, count: number, scores: Float32Array, order: (sentence: number) => number, k: number): Hit[] {
   if (k <= 0 || count === 0) return [];
   const heap: number[] = [];
   // "Worse" = lower score, or equal score and later in `order` (so earlier sentences win ties).
-  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && order[a]! > order[b]!);
+  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && order(a) > order(b));
   const siftDown = (i: number) => {
     for (;;) {
       const l = 2 * i + 1;

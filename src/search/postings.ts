@@ -46,6 +46,7 @@ export class SegmentPostings implements PostingsArrays {
   readonly documentCount: number;
   /** Terms decoded so far (by id): a search decodes only the few it meets. */
   private readonly decoded: Array<string | undefined> = [];
+  private sentenceDocuments?: Uint32Array;
 
   /** Trusts the arrays: `check` validates arrays that come from outside (a file). */
   constructor(arrays: PostingsArrays) {
@@ -105,6 +106,14 @@ export class SegmentPostings implements PostingsArrays {
 
   term(id: number): string {
     return (this.decoded[id] ??= decoder.decode(this.termBytes.subarray(this.termStart[id]!, this.termStart[id + 1]!)));
+  }
+
+  /** The segment-local document of each sentence, made on first use and kept (the segment never changes). */
+  documentOfSentence(): Uint32Array {
+    if (this.sentenceDocuments) return this.sentenceDocuments;
+    const of = new Uint32Array(this.sentenceCount);
+    for (let d = 0; d < this.documentCount; d++) of.fill(d, this.docStart[d]!, this.docStart[d + 1]!);
+    return (this.sentenceDocuments = of);
   }
 
   documentFrequency(id: number): number {
@@ -344,7 +353,7 @@ export function* mergePostingsInSteps(parts: readonly PostingsPart[]): Steps<Seg
   docStart[documents] = sentences;
   const termCount = starts.length - 1;
   const postings = yield* postingsOfTerms(sentStart, sentTerms, termCount);
-  // byteCount counted a term once per part that holds it; the merged dictionary holds it once.
+  // A term two parts share was counted twice in byteCount and written once.
   return new SegmentPostings({ termBytes: termBytes.slice(0, written), termStart: Uint32Array.from(starts), ...postings, sentStart, sentTerms, docStart });
 }
 

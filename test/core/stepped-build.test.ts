@@ -76,5 +76,5 @@ describe("the stepped build (used by a refresh) and the synchronous build", () =
       expect(stepped.retrieve(question, 30)).toEqual(sync.retrieve(question, 30));
       expect(stepped.ask(question)).toEqual(sync.ask(question));
     }
-  });
+  }, 30_000); // three builds of 5,000 sentences: slow on a shared machine
 });
