@@ -62,6 +62,19 @@ const SEGMENTS: SegmentCodec<CorpusSegment> = {
   documentsOf: (segment) => segment.documents,
 };
 
+/** Reports the "reading" phase (files read by their readers) at most every 100 ms, and at its start. */
+function readingProgress(listener: ProgressListener | undefined, total: number): ((done: number) => void) | undefined {
+  if (!listener || total === 0) return undefined;
+  const started = performance.now();
+  let last = -Infinity;
+  return (done) => {
+    const now = performance.now();
+    if (done > 0 && now - last < 100) return;
+    last = now;
+    listener({ phase: "reading", documentsDone: done, documentsTotal: total, sentences: 0, elapsedMs: Math.round(now - started) });
+  };
+}
+
 /** How long a build works before the event loop gets a turn, so a bot refreshing keeps answering. */
 const BUILD_SLICE_MS = 10;
 
@@ -210,7 +223,7 @@ export class Library {
     const scan = await scanCorpus(options.corpusDir, options.maxFileBytes, known, scanning);
     const hashes = new Map(scan.files.map((f) => [f.id, f.hash]));
     const toRead = scan.files.filter((f) => f.bytes !== undefined);
-    const read = await readScannedFiles(toRead);
+    const read = await readScannedFiles(toRead, undefined, readingProgress(options.onProgress, toRead.length));
     const stillRejected = rejectedBefore.filter((r) => !documents.has(r.id) && hashes.get(r.id) === r.hash);
     const rejected = [...stillRejected, ...read.skipped.map((s) => ({ ...s, hash: hashes.get(s.id)! }))];
     const skipped = [...scan.skipped, ...rejected.map(({ id, reason }) => ({ id, reason }))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -130,10 +130,11 @@ export function contentHash(bytes: Uint8Array, sourcesEntry: Partial<DocumentMet
 }
 
 /** Reads scanned files with their formats' readers (the bytes already read by the scan): documents, or why not. */
-export async function readScannedFiles(files: readonly ScannedFile[], limits: ReadLimits = DEFAULT_LIMITS): Promise<LoadedCorpus> {
+export async function readScannedFiles(files: readonly ScannedFile[], limits: ReadLimits = DEFAULT_LIMITS, onRead?: (done: number) => void): Promise<LoadedCorpus> {
   const documents: SourceDocument[] = [];
   const skipped: SkippedFile[] = [];
-  for (const { id, bytes, size, sourcesEntry } of files) {
+  for (const [done, { id, bytes, size, sourcesEntry }] of files.entries()) {
+    onRead?.(done);
     if (!bytes) throw new Error(`${id} was scanned without its bytes`); // a caller's mistake, not a bad file
     try {
       // The format's reader: text checks (empty, NUL bytes, UTF-8) for text formats, its own for the others.

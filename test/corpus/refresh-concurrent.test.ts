@@ -72,6 +72,20 @@ describe("an incremental refresh", () => {
   });
 });
 
+it("reports its progress: reading the new files, then analysing and indexing them", async () => {
+  const dir = await tempCorpus({ "doc-0.txt": documentText(0, 20) });
+  const phases: string[] = [];
+  const library = await Library.open({ corpusDir: dir, maxFileBytes: 5_000_000, maxQuestionChars: 500, onProgress: (p) => phases.push(`${p.phase} ${p.documentsDone}/${p.documentsTotal}`) });
+  expect(phases[0]).toBe("reading 0/1");
+  phases.length = 0;
+  for (let d = 1; d <= 3; d++) await writeFile(path.join(dir, `doc-${d}.txt`), documentText(d, 20));
+  await library.refresh();
+  expect(phases[0]).toBe("reading 0/3");
+  expect(phases.findIndex((p) => p.startsWith("analysing"))).toBeGreaterThan(0);
+  expect(phases.some((p) => p.startsWith("indexing"))).toBe(true);
+  expect(phases.some((p) => p.endsWith("/4")), "documents reused are not counted").toBe(false);
+});
+
 describe("refreshes at the same time", () => {
   it("asked together share one reload: the same report", async () => {
     const dir = await tempCorpus({ "ferry.txt": "The ferry to the island leaves at nine every morning.\n" });
