@@ -2,8 +2,9 @@
  * The persisted index: what the engine computed from the corpus, saved under CACHE_DIR/index/ so the next
  * start reuses it instead of reading and analysing every document again.
  *
- *   index/manifest.lkf        the engine version, each segment's file, each document id → content hash, and
- *                             the files their reader refused (with their hash and the reason, not read again)
+ *   index/manifest.lkf        the engine version, each segment's file, each document id → content hash,
+ *                             the files their reader refused (with their hash and the reason, not read again),
+ *                             and each file's stamp (size, times, inode: a file whose stamp holds is not read)
  *   index/segment-<id>.lkf    one index segment (whole documents' analysed sentences and postings)
  *
  * Segment files are written first, the manifest last and atomically (src/cache/flat-file.ts), so a crash at
@@ -48,10 +49,22 @@ export interface RejectedFile {
   reason: string;
 }
 
+/** What the file system said of a file when it was hashed (src/corpus/load.ts: FileStamp). */
+export interface SavedStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  bytesHash: string;
+  stampedAt: number;
+}
+
 /** What a start-up found in the cache. */
 export interface LoadedIndex<S> {
   segments: S[];
   rejected: RejectedFile[];
+  /** By file id: lets the next scan skip reading files that did not change. */
+  stamps: Map<string, SavedStamp>;
   /** Why parts of the cache (or all of it) were not used, one sentence each; empty when all was reused or none was saved. */
   problems: string[];
 }
@@ -60,6 +73,8 @@ interface Manifest {
   segments: Array<{ file: string; documents: string[] }>;
   documents: Record<string, string>;
   rejected: RejectedFile[];
+  /** By file id: [size, mtimeMs, ctimeMs, ino, bytesHash, stampedAt]. */
+  stamps: Record<string, [number, number, number, number, string, number]>;
 }
 
 const MANIFEST = "manifest.lkf";
@@ -90,11 +105,11 @@ export class IndexCache<S> {
     const read = readFlatFile(manifestFile, this.manifestIdentity);
     if (read.problem) {
       if (read.problem.code !== "missing") problems.push(`${manifestFile}: ${read.problem.detail}`);
-      return { segments: [], rejected: [], problems };
+      return { segments: [], rejected: [], stamps: new Map(), problems };
     }
     const manifest = read.record.header as unknown as Manifest;
     if (!Array.isArray(manifest.segments) || typeof manifest.documents !== "object" || manifest.documents === null) {
-      return { segments: [], rejected: [], problems: [`${manifestFile}: damaged (no segment list)`] };
+      return { segments: [], rejected: [], stamps: new Map(), problems: [`${manifestFile}: damaged (no segment list)`] };
     }
     const segments: S[] = [];
     const taken = new Set<string>();
@@ -134,7 +149,13 @@ export class IndexCache<S> {
     const rejected = (Array.isArray(manifest.rejected) ? manifest.rejected : []).filter(
       (r) => typeof r?.id === "string" && typeof r.hash === "string" && typeof r.reason === "string" && !taken.has(r.id),
     );
-    return { segments, rejected, problems };
+    const stamps = new Map<string, SavedStamp>();
+    for (const [id, stamp] of Object.entries(typeof manifest.stamps === "object" && manifest.stamps !== null ? manifest.stamps : {})) {
+      if (!Array.isArray(stamp) || stamp.length !== 6) continue;
+      const [size, mtimeMs, ctimeMs, ino, bytesHash, stampedAt] = stamp;
+      if ([size, mtimeMs, ctimeMs, ino, stampedAt].every((n) => typeof n === "number") && typeof bytesHash === "string") stamps.set(id, { size, mtimeMs, ctimeMs, ino, bytesHash, stampedAt });
+    }
+    return { segments, rejected, stamps, problems };
   }
 
   /**
@@ -142,8 +163,9 @@ export class IndexCache<S> {
    * removes the files it no longer names. Rejects when the folder cannot be written (the previous manifest
    * and its files stay as they were, or the index is rebuilt next time: never a wrong load).
    */
-  async save(segments: readonly S[], rejected: readonly RejectedFile[] = []): Promise<{ written: number; removed: number }> {
-    const manifest: Manifest = { segments: [], documents: {}, rejected: rejected.map(({ id, hash, reason }) => ({ id, hash, reason })) };
+  async save(segments: readonly S[], rejected: readonly RejectedFile[] = [], stamps: ReadonlyMap<string, SavedStamp> = new Map()): Promise<{ written: number; removed: number }> {
+    const manifest: Manifest = { segments: [], documents: {}, rejected: rejected.map(({ id, hash, reason }) => ({ id, hash, reason })), stamps: {} };
+    for (const [id, { size, mtimeMs, ctimeMs, ino, bytesHash, stampedAt }] of stamps) manifest.stamps[id] = [size, mtimeMs, ctimeMs, ino, bytesHash, stampedAt];
     let written = 0;
     for (const segment of segments) {
       const documents = this.codec.documentsOf(segment);

@@ -17,7 +17,7 @@ import { LINES_PER_STEP, runInSlices, runToEnd, type Steps } from "../core/steps
 import type { Answer, SkippedFile } from "../core/types.js";
 import type { SemanticStage } from "../semantic/stage.js";
 import { EXTENSIONS } from "./formats/index.js";
-import { readScannedFiles, scanCorpus, type ScanOptions } from "./load.js";
+import { readScannedFiles, scanCorpus, type FileStamp, type ScanOptions } from "./load.js";
 
 export interface LibraryOptions {
   corpusDir: string;
@@ -83,6 +83,8 @@ export class Library {
   private lastSkipped: SkippedFile[];
   /** Files their reader refused, with the hash of what it refused: not read again until they change. */
   private rejected: RejectedFile[];
+  /** What the last scan saw of each file: a file whose stamp still holds is not read again. */
+  private stamps: ReadonlyMap<string, FileStamp>;
   /** The reload running, if any, and whether it can still be joined (it has not listed the folder yet). */
   private running: Promise<LibraryRefreshReport> | undefined;
   private runningJoinable = false;
@@ -96,24 +98,27 @@ export class Library {
     kb: SentenceKnowledgeBase,
     skipped: SkippedFile[],
     rejected: RejectedFile[],
+    stamps: ReadonlyMap<string, FileStamp>,
     /** How the first load went: documents reused from the saved index, read, analysed. */
     readonly opened: LoadCounts,
   ) {
     this.kb = kb;
     this.lastSkipped = skipped;
     this.rejected = rejected;
+    this.stamps = stamps;
     options.semantic?.track(kb);
   }
 
   static async open(options: LibraryOptions): Promise<Library> {
     const cache = options.cacheDir === undefined ? undefined : new IndexCache({ cacheDir: options.cacheDir, codec: SEGMENTS, ...(options.indexVersion !== undefined && { version: options.indexVersion }) });
-    const saved = cache?.load() ?? { segments: [], rejected: [], problems: [] };
+    const saved = cache?.load() ?? { segments: [], rejected: [], stamps: new Map<string, FileStamp>(), problems: [] };
     for (const problem of saved.problems) options.onWarning?.(`saved index not reused: ${problem}; its documents are read and analysed again`);
     const base = SentenceKnowledgeBase.fromSegments(saved.segments, Library.engineOptions(options));
     // Nothing is served yet: the folder is read with blocking reads, far faster for many small files.
-    const { kb, skipped, rejected, counts } = await Library.update(options, base, saved.rejected, { blocking: true });
-    const library = new Library(options, cache, kb, skipped, rejected, counts);
-    if (kb !== base || counts.read > 0 || saved.problems.length > 0) library.saveInBackground(kb);
+    const { kb, skipped, rejected, stamps, counts, hashed } = await Library.update(options, base, saved.rejected, { blocking: true, stamps: saved.stamps });
+    const library = new Library(options, cache, kb, skipped, rejected, stamps, counts);
+    // Saved when anything differs from what is saved: the index, a file read, a part of the cache not reused.
+    if (kb !== base || hashed > 0 || saved.problems.length > 0) library.saveInBackground(kb);
     return library;
   }
 
@@ -187,12 +192,13 @@ export class Library {
     this.runningJoinable = false;
     const started = performance.now();
     const before = this.kb;
-    const { kb, skipped, rejected, counts, added, changed, removed } = await Library.update(this.options, before, this.rejected);
+    const { kb, skipped, rejected, stamps, counts, hashed, added, changed, removed } = await Library.update(this.options, before, this.rejected, { stamps: this.stamps });
     this.kb = kb;
     this.lastSkipped = skipped;
     this.rejected = rejected;
+    this.stamps = stamps;
     this.options.semantic?.track(kb);
-    if (kb !== before || counts.read > 0) this.saveInBackground(kb);
+    if (kb !== before || hashed > 0) this.saveInBackground(kb);
     const sentenceDiff = await runInSlices(diffSentencesInSteps(before, kb), REPORT_SLICE_MS);
     return {
       added,
@@ -243,6 +249,8 @@ export class Library {
       kb,
       skipped,
       rejected,
+      stamps: new Map(scan.files.map((f) => [f.id, f.stamp])),
+      hashed: scan.hashed,
       counts: { reused, read: toRead.length, analysed: read.documents.length },
       added: read.documents.filter((d) => !documents.has(d.id)).map((d) => d.id),
       changed: read.documents.filter((d) => documents.has(d.id)).map((d) => d.id),
@@ -257,7 +265,7 @@ export class Library {
     this.saving = this.saving.then(async () => {
       if (this.kb !== kb) return; // a newer one is in service: its own save follows
       try {
-        await cache.save(kb.segments, this.rejected);
+        await cache.save(kb.segments, this.rejected, this.stamps);
       } catch (error) {
         this.options.onWarning?.(`the index could not be saved in ${cache.dir} (${(error as Error).message}); answers are not affected, the next start reads and analyses the corpus again`);
       }
