@@ -199,7 +199,10 @@ export class Library {
     this.stamps = stamps;
     this.options.semantic?.track(kb);
     if (kb !== before || hashed > 0) this.saveInBackground(kb);
-    const sentenceDiff = await runInSlices(diffSentencesInSteps(before, kb), REPORT_SLICE_MS);
+    // Documents that did not change hold the same sentences before and after: only the others are counted.
+    const touched = new Set([...removed, ...changed]);
+    const brought = new Set([...added, ...changed]);
+    const sentenceDiff = await runInSlices(diffTextsInSteps(textsOfDocuments(before, touched), textsOfDocuments(kb, brought)), REPORT_SLICE_MS);
     return {
       added,
       changed,
@@ -275,22 +278,32 @@ export class Library {
 
 /** How many sentence texts a reload brought in and took out (counted as multisets: repeats matter). */
 export function diffSentences(before: KnowledgeBase, after: KnowledgeBase) {
-  return runToEnd(diffSentencesInSteps(before, after));
+  return runToEnd(diffTextsInSteps(before.sentenceTexts(), after.sentenceTexts()));
+}
+
+/** The sentence texts of the documents named. */
+function* textsOfDocuments(kb: SentenceKnowledgeBase, ids: ReadonlySet<string>): Generator<string> {
+  if (ids.size === 0) return;
+  for (let d = 0; d < kb.documents.length; d++) {
+    if (!ids.has(kb.documents[d]!.id)) continue;
+    const first = kb.firstSentenceOf(d);
+    for (let s = first, end = first + kb.sentencesInDocument(d); s < end; s++) yield kb.sentenceText(s);
+  }
 }
 
 /** How long the report's counting works before the event loop gets a turn (300,000 sentences take 60 ms). */
 const REPORT_SLICE_MS = 10;
 
 /** `diffSentences` in steps of LINES_PER_STEP sentences (see core/steps.ts). */
-function* diffSentencesInSteps(before: KnowledgeBase, after: KnowledgeBase): Steps<{ sentencesAdded: number; sentencesRemoved: number }> {
+function* diffTextsInSteps(before: Iterable<string>, after: Iterable<string>): Steps<{ sentencesAdded: number; sentencesRemoved: number }> {
   const count = new Map<string, number>();
   let seen = 0;
-  for (const text of before.sentenceTexts()) {
+  for (const text of before) {
     count.set(text, (count.get(text) ?? 0) + 1);
     if (++seen % LINES_PER_STEP === 0) yield;
   }
   let sentencesAdded = 0;
-  for (const text of after.sentenceTexts()) {
+  for (const text of after) {
     const left = count.get(text) ?? 0;
     if (left > 0) count.set(text, left - 1);
     else sentencesAdded++;

@@ -6,7 +6,7 @@
 import { rm, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { Library } from "../../src/corpus/library.js";
+import { diffSentences, Library } from "../../src/corpus/library.js";
 import { tempCorpus } from "../temp-folder.js";
 
 const open = (dir: string) => Library.open({ corpusDir: dir, maxFileBytes: 5_000_000, maxQuestionChars: 500 });
@@ -59,7 +59,12 @@ describe("an incremental refresh", () => {
     await writeFile(path.join(dir, "doc-5.txt"), documentText(55, 30));
     await writeFile(path.join(dir, "doc-6.txt"), Buffer.from([0x48, 0x00, 0x01]));
     await rm(path.join(dir, "doc-1.txt"));
+    const previous = library.current;
     report = await library.refresh();
+    // Counted over the changed documents only, the sentences added and removed are those of the whole corpora.
+    expect({ sentencesAdded: report.sentencesAdded, sentencesRemoved: report.sentencesRemoved }).toEqual(diffSentences(previous, library.current));
+    expect(report.sentencesAdded).toBeGreaterThan(0);
+    expect(report.sentencesRemoved).toBeGreaterThan(0);
     expect(report).toMatchObject({ added: ["doc-9.txt"], changed: ["doc-5.txt"], removed: ["doc-1.txt", "doc-6.txt"], reused: 5, read: 3, analysed: 2 });
     expect(report.skipped.map((s) => s.id)).toEqual(["doc-6.txt"]);
     await expectSameAnswers(library, dir);
