@@ -95,16 +95,17 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   private topicsCache: readonly string[] | undefined;
   /** Per segment, its documents' places in `documents`. */
   private readonly segmentDocuments: Int32Array[];
-  /** Per document: its first sentence, how many it has, and the rank of its first sentence in `orderOf`. */
+  /** Per document: its first sentence and how many it has. */
   private readonly documentFirst: Int32Array;
   private readonly documentSize: Int32Array;
-  private readonly documentRank: Int32Array;
+  /** Rank of each sentence among equal scores (see orderOf): read for every tie, so kept as an array. */
+  private readonly order: Int32Array;
 
   private constructor(segments: readonly CorpusSegment[], options: Partial<EngineOptions>) {
     this.segments = segments;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
     // Documents sorted by id (then by place, should two share one): the order that breaks ties, so the
-    // order of segments never shows in a ranking. All per document: nothing here is per sentence.
+    // order of segments never shows in a ranking. All per document, but for the order of each sentence.
     const places: Array<{ document: IndexedDocument; segment: number; local: number; first: number; size: number }> = [];
     let base = 0;
     segments.forEach((segment, k) => {
@@ -118,21 +119,20 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     this.segmentDocuments = segments.map((segment) => new Int32Array(segment.documents.length));
     this.documentFirst = new Int32Array(sorted.length);
     this.documentSize = new Int32Array(sorted.length);
-    this.documentRank = new Int32Array(sorted.length);
+    this.order = new Int32Array(base);
     let rank = 0;
     this.documents = sorted.map((at, g) => {
       const { document, segment, local, first, size } = places[at]!;
       this.segmentDocuments[segment]![local] = g;
       this.documentFirst[g] = first;
       this.documentSize[g] = size;
-      this.documentRank[g] = rank;
-      rank += size;
+      for (let p = 0; p < size; p++) this.order[first + p] = rank++;
       return document;
     });
     this.index = SentenceIndex.over(
       segments.map((s) => s.postings),
       this.options.bm25,
-      (sentence) => this.orderOf(sentence),
+      this.order,
     );
   }
 
@@ -221,8 +221,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
 
   /** Rank of a sentence among equal scores (documents by id, then position): lower wins. */
   orderOf(sentence: number): number {
-    const document = this.documentOf(sentence);
-    return this.documentRank[document]! + sentence - this.documentFirst[document]!;
+    return this.order[sentence]!;
   }
 
   /**
@@ -234,7 +233,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t));
     let hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
-    const order = (sentence: number) => this.orderOf(sentence);
+    const order = (sentence: number) => this.order[sentence]!;
     if (type) {
       const unique = new Set(terms);
       for (const hit of hits) {
@@ -248,7 +247,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     const evidence = evidenceOf(this.index, { question, terms, sentences: hits.map((h) => h.sentence), bestScore: hits[0]!.score }, (s) => this.documentOf(s));
     const probability = probabilityOf(evidence, this.options.decline);
     const outcome = outcomeOf(probability, this.options.decline);
-    const fused = meaning ? fuseWithMeaning(hits.slice(0, RERANK_DEPTH), meaning, this.options.semanticWeight, order) : undefined;
+    const fused = meaning ? fuseWithMeaning(hits.slice(0, RERANK_DEPTH), meaning, this.options.semanticWeight, this.order) : undefined;
     if (fused) hits = [...fused, ...hits.slice(RERANK_DEPTH)];
     const decided = outcome === "declined" ? { declined: "no-match" as const } : { confidence: outcome };
     return { terms, hits: hits.slice(0, limit), relevance: evidence.relevance, evidence, probability, semantic: fused !== undefined, ...decided };

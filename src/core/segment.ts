@@ -114,7 +114,10 @@ export class CorpusSegment {
       let heading = -1;
       if (place.heading !== undefined) {
         heading = headingIds.get(place.heading) ?? headings.length;
-        if (heading === headings.length) headingIds.set(place.heading, heading), headings.push(place.heading);
+        if (heading === headings.length) {
+          headingIds.set(place.heading, heading);
+          headings.push(place.heading);
+        }
       }
       sentHeading[s] = heading;
       if (s % POSTINGS_STEP === POSTINGS_STEP - 1) yield;

@@ -66,8 +66,9 @@ interface QueryTerm {
  * length, so each sentence's length normalisation) are computed here when the list is assembled, and a
  * term's df is summed over the segments at query time, so a score depends only on the corpus, never on how
  * it is cut into segments. Ties are broken by `order` (a rank per sentence), not by sentence number.
- * Assembling one is O(segments): nothing per sentence is computed or copied, so a refresh that shares most
- * segments pays only for the ones it builds.
+ * Assembling one computes two numbers per sentence (its length normalisation and, given by the caller, its
+ * rank for ties) and copies nothing of the segments, so a refresh that shares most segments pays little more
+ * than the ones it builds.
  */
 export class SentenceIndex {
   readonly options!: Bm25Options;
@@ -77,7 +78,9 @@ export class SentenceIndex {
   /** Global number of each segment's first sentence (and the sentence count at the end). */
   readonly bases!: Int32Array;
   /** Rank of each sentence among equal scores: the lower wins. */
-  readonly order!: (sentence: number) => number;
+  readonly order!: Int32Array;
+  /** 1 / B(s) of every sentence, as float32 (a posting's count times it is what a search adds up). */
+  private readonly inverseNorms!: Float32Array;
   private readonly neighbourWeights!: Float64Array;
   /** neighbourWeights × followingFactor, for terms in the sentences after. */
   private readonly followingWeights!: Float64Array;
@@ -88,6 +91,7 @@ export class SentenceIndex {
   private queryTouched?: Int32Array;
   /** Per segment, term id → its place in the query (−1: not in it), for searchOwnThenWindows. */
   private querySlots?: Array<Int32Array | undefined>;
+  private readonly looked!: Map<string, QueryTerm>;
   /** Overrides EXACT_WORK_LIMIT for this index (tests force either path with it). */
   exactWorkLimit?: number;
 
@@ -106,14 +110,14 @@ export class SentenceIndex {
    * An index over segments, in this order; `order` ranks sentences for ties (default: sentence number).
    * Linear in the sentence count (a few milliseconds per million): nothing of the segments is copied.
    */
-  static over(segments: readonly SegmentPostings[], options: Partial<Bm25Options> = {}, order?: (sentence: number) => number): SentenceIndex {
+  static over(segments: readonly SegmentPostings[], options: Partial<Bm25Options> = {}, order?: Int32Array): SentenceIndex {
     const index = Object.create(SentenceIndex.prototype) as SentenceIndex;
     index.assemble(segments, { ...DEFAULT_BM25_OPTIONS, ...options }, order);
     return index;
   }
 
   /** The one place an index's fields are set. */
-  private assemble(segments: readonly SegmentPostings[], options: Bm25Options, order?: (sentence: number) => number): void {
+  private assemble(segments: readonly SegmentPostings[], options: Bm25Options, order?: Int32Array): void {
     const bases = new Int32Array(segments.length + 1);
     let totalTerms = 0;
     segments.forEach((segment, k) => {
@@ -122,6 +126,12 @@ export class SentenceIndex {
     });
     const n = bases[segments.length]!;
     const averageLength = n > 0 ? totalTerms / n : 0;
+    const inverseNorms = new Float32Array(n);
+    segments.forEach((segment, k) => {
+      const { sentStart } = segment;
+      for (let s = 0, base = bases[k]!; s < segment.sentenceCount; s++) inverseNorms[base + s] = inverseNormOf(options.b, sentStart[s + 1]! - sentStart[s]!, averageLength);
+    });
+    if (order && order.length !== n) throw new Error(`order has ${order.length} ranks for ${n} sentences`);
     const { neighbourWeight, neighbourDecay, neighbourSpan } = options;
     const neighbourWeights = new Float64Array(neighbourWeight > 0 ? neighbourSpan + 1 : 1);
     for (let d = 1; d < neighbourWeights.length; d++) neighbourWeights[d] = neighbourWeight * neighbourDecay ** (d - 1);
@@ -131,7 +141,9 @@ export class SentenceIndex {
       averageLength,
       segments,
       bases,
-      order: order ?? ((sentence: number) => sentence),
+      order: order ?? Int32Array.from({ length: n }, (_, i) => i),
+      looked: new Map<string, QueryTerm>(),
+      inverseNorms,
       neighbourWeights,
       followingWeights: neighbourWeights.map((w) => w * options.followingFactor),
     });
@@ -150,7 +162,20 @@ export class SentenceIndex {
     return low;
   }
 
+  /**
+   * A term's ids and df, remembered: one question looks each of its terms up several times (resolving,
+   * searching, weighing the evidence), each time in every segment.
+   */
   private lookup(term: string): QueryTerm {
+    const known = this.looked.get(term);
+    if (known) return known;
+    if (this.looked.size >= LOOKUPS_KEPT) this.looked.clear();
+    const found = this.lookupInSegments(term);
+    this.looked.set(term, found);
+    return found;
+  }
+
+  private lookupInSegments(term: string): QueryTerm {
     const key = encoder.encode(term);
     const ids = new Int32Array(this.segments.length);
     let df = 0;
@@ -164,8 +189,7 @@ export class SentenceIndex {
 
   /** Whether any sentence contains the term. */
   hasTerm(term: string): boolean {
-    const key = encoder.encode(term);
-    return this.segments.some((segment) => segment.termIdOfBytes(key) >= 0);
+    return this.lookup(term).df > 0;
   }
 
   /**
@@ -241,8 +265,7 @@ export class SentenceIndex {
     const following = this.followingWeights;
     const span = weights.length - 1;
     const { termTf, scores, seenInQuery, queryTouched } = this.scratch();
-    const { segments, bases, averageLength } = this;
-    const { b } = this.options;
+    const { segments, bases, inverseNorms } = this;
     let candidates = 0;
 
     for (const term of terms) {
@@ -262,7 +285,6 @@ export class SentenceIndex {
         const base = bases[k]!;
         const postSentence = segment?.postSentence;
         const postTf = segment?.postTf;
-        const sentStart = segment?.sentStart;
         const docStart = segment?.docStart;
         const documentOf = segment?.documentOfSentence();
         for (let p = last ? 0 : segment!.postStart[id]!, end = last ? 1 : segment!.postStart[id + 1]!; p < end; p++) {
@@ -282,9 +304,7 @@ export class SentenceIndex {
           }
           if (last) break;
           const to = Math.min(s + span, base + docStart![document + 1]! - 1);
-          // The count times 1/B(s), both as float32 (computed here: B depends on the corpus-wide average length).
-          const inverseNorm = Math.fround(inverseNormOf(b, sentStart![local + 1]! - sentStart![local]!, averageLength));
-          const weighted = Math.fround(postTf![p]! * inverseNorm);
+          const weighted = Math.fround(postTf![p]! * inverseNorms[s]!);
           termTf[s] = termTf[s]! + weighted;
           for (let x = s + 1; x <= to; x++) termTf[x] = termTf[x]! + weights[x - s]! * weighted; // s precedes x
           for (let x = s - 1; x >= from; x--) termTf[x] = termTf[x]! + following[s - x]! * weighted; // s follows x
@@ -312,7 +332,7 @@ export class SentenceIndex {
   private searchOwnThenWindows(terms: readonly QueryTerm[], limit: number): Hit[] {
     const { k1 } = this.options;
     const { scores, seenInQuery, queryTouched } = this.scratch();
-    const { neighbourWeights, followingWeights, segments, bases, order, averageLength } = this;
+    const { neighbourWeights, followingWeights, segments, bases, order, averageLength, inverseNorms } = this;
     const { b } = this.options;
     const idfs = terms.map((term) => this.idfOf(term.df));
     let candidates = 0;
@@ -322,11 +342,10 @@ export class SentenceIndex {
         const id = term.ids[k]!;
         if (id < 0) return;
         const base = bases[k]!;
-        const { postSentence, postTf, sentStart } = segment;
+        const { postSentence, postTf } = segment;
         for (let p = segment.postStart[id]!, end = segment.postStart[id + 1]!; p < end; p++) {
-          const local = postSentence[p]!;
-          const s = base + local;
-          const tf = Math.fround(postTf[p]! * Math.fround(inverseNormOf(b, sentStart[local + 1]! - sentStart[local]!, averageLength)));
+          const s = base + postSentence[p]!;
+          const tf = Math.fround(postTf[p]! * inverseNorms[s]!);
           if (seenInQuery[s] === 0) (seenInQuery[s] = 1), (queryTouched[candidates++] = s);
           scores[s] = scores[s]! + (idf * tf * (k1 + 1)) / (tf + k1);
         }
@@ -367,7 +386,7 @@ export class SentenceIndex {
       }
       hit.score = score;
     }
-    return pool.sort((x, y) => y.score - x.score || order(x.sentence) - order(y.sentence)).slice(0, limit);
+    return pool.sort((x, y) => y.score - x.score || order[x.sentence]! - order[y.sentence]!).slice(0, limit);
   }
 }
 
@@ -383,6 +402,9 @@ export const EXACT_WORK_LIMIT = 200_000;
  */
 export const RERANK_POOL = 1_000;
 
+/** How many looked-up terms an index remembers (then it starts again): a few questions' worth, a few hundred kB. */
+const LOOKUPS_KEPT = 4_096;
+
 /** Sentences handled between two pauses of a stepped build (see postings.ts). */
 export const INDEX_STEP = POSTINGS_STEP;
 
@@ -394,11 +416,11 @@ function inverseNormOf(b: number, length: number, averageLength: number): number
 }
 
 /** The k highest-scoring candidates, best first (a bounded min-heap: no sort of every candidate). */
-function topK(candidates: Int32Array, count: number, scores: Float32Array, order: (sentence: number) => number, k: number): Hit[] {
+function topK(candidates: Int32Array, count: number, scores: Float32Array, order: Int32Array, k: number): Hit[] {
   if (k <= 0 || count === 0) return [];
   const heap: number[] = [];
   // "Worse" = lower score, or equal score and later in `order` (so earlier sentences win ties).
-  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && order(a) > order(b));
+  const worse = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && order[a]! > order[b]!);
   const siftDown = (i: number) => {
     for (;;) {
       const l = 2 * i + 1;

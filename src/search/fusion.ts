@@ -20,7 +20,7 @@ export interface MeaningOfQuestion {
  * The candidates in fused order (scores replaced by the fused score), or undefined when any candidate has no
  * vector yet. Equal scores go to the lower `order` (the index's rank per sentence; default: sentence number).
  */
-export function fuseWithMeaning(candidates: readonly Hit[], meaning: MeaningOfQuestion, weight: number, order: (sentence: number) => number = (s) => s): Hit[] | undefined {
+export function fuseWithMeaning(candidates: readonly Hit[], meaning: MeaningOfQuestion, weight: number, order?: ArrayLike<number>): Hit[] | undefined {
   const best = candidates[0]?.score;
   if (!best) return undefined;
   const fused: Hit[] = [];
@@ -29,7 +29,8 @@ export function fuseWithMeaning(candidates: readonly Hit[], meaning: MeaningOfQu
     if (!vector) return undefined;
     fused.push({ sentence: hit.sentence, score: hit.score / best + weight * cosine(meaning.query, vector) });
   }
-  return fused.sort((a, b) => b.score - a.score || order(a.sentence) - order(b.sentence));
+  const rank = (s: number) => (order ? order[s]! : s);
+  return fused.sort((a, b) => b.score - a.score || rank(a.sentence) - rank(b.sentence));
 }
 
 /** Dot product of two vectors of the same length (the encoder's vectors are unit length, so this is the cosine). */
