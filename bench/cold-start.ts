@@ -56,6 +56,7 @@ if (values.open !== undefined && values.cache !== undefined) {
   const asked = performance.now();
   library.current.ask("What is the capital of France?");
   process.stdout.write(JSON.stringify({ ...opened, firstQuestionMs: Math.round(performance.now() - asked) }) + "\n");
+  await library.whenSaved(); // not timed: a start that re-hashed files saves their stamps for the next one
   process.exit(0);
 }
 
