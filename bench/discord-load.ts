@@ -32,6 +32,8 @@ export interface LoadOptions {
   refreshes: number;
   /** Questions sent per second, whether or not earlier ones were answered yet. */
   questionsPerSecond: number;
+  /** Seconds of questions before the quiet ones, not timed (the code paths warm up). Default 2. */
+  warmUpSeconds?: number;
   /** Seconds of questions before the first refresh (the latency without refreshes). */
   quietSeconds: number;
   /** Pause after each refresh's reply before the next file change, so questions also land between refreshes. */
@@ -50,8 +52,8 @@ export interface QuestionRecord {
   surface: "slash" | "mention";
   /** The ship asked about (undefined: a seed question about the shipped corpus). */
   ship?: string;
-  /** Whether it was sent after the first /refresh was (then its latency counts as "during refreshes"). */
-  duringRefreshes: boolean;
+  /** When it was sent: while warming up, before the first /refresh, or from then on. */
+  phase: "warm-up" | "quiet" | "refreshes";
   sentAt: number;
   repliedAt?: number;
   /** Why it failed (no reply, error notice, too late), if it did. */
@@ -187,11 +189,12 @@ export async function runDiscordLoad(options: LoadOptions): Promise<LoadResult> 
     return { text: pick(shipQuestions(ship), random), ship };
   };
 
+  let phase: QuestionRecord["phase"] = "warm-up";
   let asked = 0;
   const ask = ({ text, ship }: Pick<QuestionRecord, "text" | "ship">): void => {
     const n = asked++;
     const surface = n % mentionEvery === mentionEvery - 1 ? "mention" : "slash";
-    const record: QuestionRecord = { text, ship, surface, duringRefreshes: refreshes.length > 0, sentAt: performance.now(), excerpts: [], mixed: false, missed: false };
+    const record: QuestionRecord = { text, ship, surface, phase, sentAt: performance.now(), excerpts: [], mixed: false, missed: false };
     questions.push(record);
     let reply: Promise<RecordedRequest | undefined>;
     if (surface === "slash") {
@@ -227,7 +230,10 @@ export async function runDiscordLoad(options: LoadOptions): Promise<LoadResult> 
   }, 5);
 
   try {
+    await new Promise((resolve) => setTimeout(resolve, (options.warmUpSeconds ?? 2) * 1000));
+    phase = "quiet";
     await new Promise((resolve) => setTimeout(resolve, options.quietSeconds * 1000));
+    phase = "refreshes";
     for (let i = 0; i < options.refreshes; i++) {
       const change = ledger.next();
       const interaction = standIn.slashCommand("refresh", {}, MODERATOR);
@@ -288,7 +294,7 @@ export interface LoadSummary {
   failed: number;
   mixed: number;
   missed: number;
-  /** Round trips (ms) of the questions answered without and during refreshes, and of the /refresh reports. */
+  /** Round trips (ms) of the questions answered without (after the warm-up) and during refreshes, and of the /refresh reports. */
   quietMs: number[];
   busyMs: number[];
   refreshMs: number[];
@@ -303,8 +309,8 @@ export function summarize(result: LoadResult): LoadSummary {
     failed: result.questions.filter((q) => q.failure !== undefined).length,
     mixed: result.questions.filter((q) => q.mixed).length,
     missed: result.questions.filter((q) => q.missed).length,
-    quietMs: answered.filter((q) => !q.duringRefreshes).map((q) => q.repliedAt! - q.sentAt),
-    busyMs: answered.filter((q) => q.duringRefreshes).map((q) => q.repliedAt! - q.sentAt),
+    quietMs: answered.filter((q) => q.phase === "quiet").map((q) => q.repliedAt! - q.sentAt),
+    busyMs: answered.filter((q) => q.phase === "refreshes").map((q) => q.repliedAt! - q.sentAt),
     refreshMs: result.refreshes.filter((r) => r.repliedAt !== undefined).map((r) => r.repliedAt! - r.sentAt),
   };
 }
