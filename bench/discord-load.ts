@@ -15,6 +15,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { PermissionFlagsBits } from "discord.js";
 import { loadConfig } from "../src/config.js";
 import { Library } from "../src/corpus/library.js";
@@ -72,9 +73,17 @@ export interface RefreshRecord {
   failure?: string;
 }
 
+/** How long the event loop was held up (ms): what a question arriving at a bad moment waits before it is read. */
+export interface LoopDelay {
+  p99: number;
+  max: number;
+}
+
 export interface LoadResult {
   questions: QuestionRecord[];
   refreshes: RefreshRecord[];
+  /** Event-loop delay without refreshes and during them. */
+  loopDelay: { quiet: LoopDelay; refreshes: LoopDelay };
   /** Warnings and errors the bot logged. */
   botProblems: string[];
 }
@@ -190,6 +199,8 @@ export async function runDiscordLoad(options: LoadOptions): Promise<LoadResult> 
   };
 
   let phase: QuestionRecord["phase"] = "warm-up";
+  const quietLoop = monitorEventLoopDelay({ resolution: 5 });
+  const busyLoop = monitorEventLoopDelay({ resolution: 5 });
   let asked = 0;
   const ask = ({ text, ship }: Pick<QuestionRecord, "text" | "ship">): void => {
     const n = asked++;
@@ -232,8 +243,11 @@ export async function runDiscordLoad(options: LoadOptions): Promise<LoadResult> 
   try {
     await new Promise((resolve) => setTimeout(resolve, (options.warmUpSeconds ?? 2) * 1000));
     phase = "quiet";
+    quietLoop.enable();
     await new Promise((resolve) => setTimeout(resolve, options.quietSeconds * 1000));
+    quietLoop.disable();
     phase = "refreshes";
+    busyLoop.enable();
     for (let i = 0; i < options.refreshes; i++) {
       const change = ledger.next();
       const interaction = standIn.slashCommand("refresh", {}, MODERATOR);
@@ -255,6 +269,7 @@ export async function runDiscordLoad(options: LoadOptions): Promise<LoadResult> 
       await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
     }
   } finally {
+    busyLoop.disable();
     clearInterval(timer);
     await Promise.all(pending);
     standIn.events.off("request", replies.onRequest);
@@ -270,7 +285,8 @@ export async function runDiscordLoad(options: LoadOptions): Promise<LoadResult> 
     const live = windows.filter((w) => w.from <= q.repliedAt! && q.sentAt <= w.until).map((w) => w.state);
     Object.assign(q, judgeAnswer(q.excerpts, q.ship, live));
   }
-  return { questions, refreshes, botProblems };
+  const delay = (h: IntervalHistogram): LoopDelay => ({ p99: h.percentile(99) / 1e6, max: h.max / 1e6 });
+  return { questions, refreshes, botProblems, loopDelay: { quiet: delay(quietLoop), refreshes: delay(busyLoop) } };
 }
 
 /**

@@ -49,6 +49,8 @@ async function loadTest(): Promise<void> {
   const result = await runDiscordLoad(loadOptions);
   const summary = summarize(result);
   console.log(loadTable(summary, loadOptions));
+  const { quiet, refreshes: busy } = result.loopDelay;
+  console.log(`\nEvent loop held up: p99 ${quiet.p99.toFixed(1)} ms, at most ${quiet.max.toFixed(1)} ms without refreshes; p99 ${busy.p99.toFixed(1)} ms, at most ${busy.max.toFixed(1)} ms during them.`);
   const problems = [...result.questions.filter((q) => q.failure !== undefined || q.mixed || q.missed), ...result.refreshes.filter((r) => r.failure !== undefined)];
   for (const problem of problems.slice(0, 10)) console.log(JSON.stringify(problem));
   if (problems.length > 0 || result.botProblems.length > 0) process.exitCode = 1;
