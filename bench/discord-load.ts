@@ -7,7 +7,8 @@
  * within REPLY_TIMEOUT_MS, gets the error notice, or is answered after Discord's 3 s interaction deadline. Each
  * answer's ship excerpts must come from one corpus version that was in service while the question waited
  * (harbour-ledger.ts): version n is in service from the moment its /refresh is sent until the reply to the next
- * successful /refresh arrives (the swap happens somewhere in between).
+ * successful /refresh arrives (the swap happens somewhere in between). And a question about a ship that every
+ * such version held must quote it (an index missing a file it should have is half-built too).
  *
  * Used by `npm run bench:discord` (bench/discord.ts) and by test/discord/load.e2e.test.ts on a smaller scale.
  */
