@@ -85,6 +85,10 @@ export interface RestOptions {
   log: (line: string) => void;
   /** Sends a gateway dispatch (THREAD_CREATE after a thread is started). */
   dispatch?: Dispatch;
+  /** GET /gateway/bot's `shards` (Discord's recommended shard count). Default 1. */
+  recommendedShards?: number;
+  /** GET /gateway/bot's `session_start_limit.max_concurrency` (IDENTIFYs allowed per 5 s). Default 1. */
+  maxConcurrency?: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -384,8 +388,8 @@ export class RestStandIn {
       r('GET', '/gateway/bot', () =>
         ok({
           url: this.options.gatewayUrl(),
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: this.options.recommendedShards ?? 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.options.maxConcurrency ?? 1 },
         }),
       ),
 
