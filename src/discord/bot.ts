@@ -10,6 +10,7 @@
 import { Client, Events, GatewayIntentBits, OAuth2Routes, OAuth2Scopes, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import type { ShardPeers } from "../sharding/shard-link.js";
 import type { BotContext, CorpusSource } from "./context.js";
 import { ERROR_NOTICE, notice } from "./format.js";
 import { handleInteraction } from "./handlers/interactions.js";
@@ -112,6 +113,8 @@ export interface StartBotOptions {
   store?: Partial<Omit<SafeStoreOptions, "databasePath" | "questionLogDays">>;
   /** Button clicks per user: `max` in `windowMs`. Default 5 in 10 s. */
   buttonLimit?: { max: number; windowMs: number };
+  /** Under the ShardingManager: the other shards, which /refresh and /corpus reload too. */
+  shards?: ShardPeers;
 }
 
 /** The corpus, with each successful refresh also noted in the store. */
@@ -163,6 +166,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
     store,
     guildSettings,
     state: { messageContent: wantMessageContent },
+    ...(options.shards === undefined ? {} : { shards: options.shards }),
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let current: Client<true> | undefined;

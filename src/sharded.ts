@@ -1,0 +1,93 @@
+/**
+ * `npm run start:sharded`: the bot under discord.js's ShardingManager, one child process per shard. Each shard
+ * is `src/index.ts` run as `npm start` runs it (same settings and .env; discord.js tells it its shard id), so it
+ * loads the corpus and answers the questions of its own servers. This process only starts the shards, starts
+ * one again when its process exits (SHARD_RESPAWN), and relays refreshes between them (src/sharding/relay.ts).
+ */
+import { fileURLToPath } from "node:url";
+import { ShardingManager } from "discord.js";
+import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
+import { createLogger } from "./log.js";
+import { DISCORD_API, fetchGatewayBot, spawnDelayMs, type GatewayBot } from "./sharding/gateway-bot.js";
+import { relayRefreshes } from "./sharding/relay.js";
+
+/** How long a shard may take from its start to Discord's READY (it loads the corpus first). */
+const SHARD_READY_TIMEOUT_MS = 5 * 60_000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfigFromEnvironment();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(1);
+  }
+  const token = config.discordToken;
+  if (token === undefined) {
+    process.stderr.write("npm run start:sharded runs the Discord bot, so it needs DISCORD_TOKEN (README: \"Connecting Discord\"). Without it, npm start opens the console chat.\n");
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel, name: "lookout-shards" });
+
+  let gateway: GatewayBot | undefined;
+  try {
+    gateway = await fetchGatewayBot(token, config.discordApiUrl ?? DISCORD_API);
+  } catch (error) {
+    if (config.shardCount === "auto") throw new Error(`SHARD_COUNT is auto, but Discord's recommended count could not be fetched: ${(error as Error).message}`);
+    logger.warn({ err: error }, "GET /gateway/bot failed: starting shards 5.5 s apart, as for max_concurrency 1");
+  }
+  const count = config.shardCount === "auto" ? gateway!.shards : config.shardCount;
+  const delay = spawnDelayMs(count, gateway?.maxConcurrency ?? 1);
+
+  const manager = new ShardingManager(fileURLToPath(new URL("./index.ts", import.meta.url)), {
+    token,
+    totalShards: count,
+    mode: "process",
+    respawn: config.shardRespawn,
+    // Each shard runs the TypeScript entry through tsx's loader, as `npm start` does.
+    execArgv: ["--import", import.meta.resolve("tsx")],
+  });
+  relayRefreshes(manager, { logger });
+  manager.on("shardCreate", (shard) => {
+    const log = logger.child({ shard: shard.id });
+    // mode "process": the child is a ChildProcess
+    shard.on("spawn", (child) => log.info({ pid: "pid" in child ? child.pid : undefined }, "shard process started"));
+    shard.on("ready", () => log.info("shard connected to Discord"));
+    shard.on("disconnect", () => log.warn("shard disconnected from Discord"));
+    shard.on("death", (child) =>
+      log.error({ pid: "pid" in child ? child.pid : undefined, exitCode: "exitCode" in child ? child.exitCode : undefined }, config.shardRespawn ? "shard process exited; starting it again" : "shard process exited (SHARD_RESPAWN is off)"),
+    );
+    shard.on("error", (error) => log.error({ err: error }, "shard error"));
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping every shard");
+    manager.respawn = false;
+    const exits = [...manager.shards.values()].map(
+      (shard) =>
+        new Promise<void>((resolve) => {
+          if (shard.process === null) return resolve();
+          shard.process.once("exit", () => resolve());
+          shard.process.kill("SIGTERM"); // each shard disconnects cleanly on SIGTERM
+        }),
+    );
+    const deadline = setTimeout(() => process.exit(1), 15_000);
+    deadline.unref();
+    void Promise.all(exits).then(() => process.exit(0));
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+
+  logger.info({ shards: count, from: config.shardCount === "auto" ? "Discord's recommendation" : "SHARD_COUNT", spawnDelayMs: delay }, "starting shards");
+  await manager.spawn({ amount: count, delay, timeout: SHARD_READY_TIMEOUT_MS });
+  logger.info({ shards: count }, "every shard is connected");
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`Lookout could not start its shards: ${error.message}\n`);
+  process.exit(1);
+});
