@@ -49,19 +49,21 @@ async function main(): Promise<void> {
     execArgv: ["--import", import.meta.resolve("tsx")],
   });
   relayRefreshes(manager, { logger });
+  let stopping = false;
   manager.on("shardCreate", (shard) => {
     const log = logger.child({ shard: shard.id });
     // mode "process": the child is a ChildProcess
-    shard.on("spawn", (child) => log.info({ pid: "pid" in child ? child.pid : undefined }, "shard process started"));
+    shard.on("spawn", (child) => log.info({ shardPid: "pid" in child ? child.pid : undefined }, "shard process started"));
     shard.on("ready", () => log.info("shard connected to Discord"));
     shard.on("disconnect", () => log.warn("shard disconnected from Discord"));
-    shard.on("death", (child) =>
-      log.error({ pid: "pid" in child ? child.pid : undefined, exitCode: "exitCode" in child ? child.exitCode : undefined }, config.shardRespawn ? "shard process exited; starting it again" : "shard process exited (SHARD_RESPAWN is off)"),
-    );
+    shard.on("death", (child) => {
+      const fields = { shardPid: "pid" in child ? child.pid : undefined, exitCode: "exitCode" in child ? child.exitCode : undefined };
+      if (stopping) log.info(fields, "shard process exited");
+      else log.error(fields, manager.respawn ? "shard process exited; starting it again" : "shard process exited (SHARD_RESPAWN is off)");
+    });
     shard.on("error", (error) => log.error({ err: error }, "shard error"));
   });
 
-  let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -70,9 +72,12 @@ async function main(): Promise<void> {
     const exits = [...manager.shards.values()].map(
       (shard) =>
         new Promise<void>((resolve) => {
-          if (shard.process === null) return resolve();
-          shard.process.once("exit", () => resolve());
-          shard.process.kill("SIGTERM"); // each shard disconnects cleanly on SIGTERM
+          const child = shard.process;
+          if (child === null || child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          // A signal sent to the whole process group (Ctrl-C, `timeout`, systemd) reached the shards already, and a
+          // second one would cut their clean disconnect short: only those still running after a second get SIGTERM.
+          setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill("SIGTERM"), 1000).unref();
         }),
     );
     const deadline = setTimeout(() => process.exit(1), 15_000);
