@@ -34,7 +34,7 @@ export function relayRefreshes(manager: ShardingManager, options: RelayOptions):
         resolve(result);
       };
       const onDeath = () => done({ shard: id, status: "unreachable", reason: "its process exited before it answered" });
-      const timer = setTimeout(() => done({ shard: id, status: "unreachable", reason: `no answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
+      const timer = setTimeout(() => done({ shard: id, status: "unreachable", reason: `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}` }), timeoutMs);
       shard.once("death", onDeath);
       pending.set(key(requestId, id), done);
       shard.send({ lookout: "reload", requestId }).catch((error: Error) => done({ shard: id, status: "unreachable", reason: `could not be reached: ${error.message}` }));
