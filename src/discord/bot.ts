@@ -10,6 +10,7 @@
 import { Client, Events, GatewayIntentBits, OAuth2Routes, OAuth2Scopes, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { reportReadiness } from "../sharding/readiness.js";
 import type { ShardPeers } from "../sharding/shard-link.js";
 import type { BotContext, CorpusSource } from "./context.js";
 import { ERROR_NOTICE, notice } from "./format.js";
@@ -208,6 +209,8 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
 
   const connect = async (messageContent: boolean): Promise<Client<true>> => {
     const client = new Client(clientOptions(config, messageContent));
+    // Under the ShardingManager: this client reports its own readiness; the 4014 close is one the bot recovers from.
+    reportReadiness(client, { recoversFrom: (code) => code === DISALLOWED_INTENTS_CODE && context.state.messageContent });
     wire(client);
     let timer: NodeJS.Timeout | undefined;
     const ready = new Promise<Client<true>>((resolve, reject) => {

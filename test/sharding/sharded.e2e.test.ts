@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { InteractionResponseType, PermissionFlagsBits } from "discord.js";
 import { ApplicationCommandOptionType } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shardOf, startDiscordStandIn, type ActorOptions, type DiscordStandIn } from "../discord-stand-in/index.js";
+import { shardOf, startDiscordStandIn, type ActorOptions, type DiscordStandIn, type DiscordStandInOptions } from "../discord-stand-in/index.js";
 
 const REPO = join(import.meta.dirname, "..", "..");
 const EDIT_ORIGINAL = "/webhooks/:applicationId/:token/messages/:messageId";
@@ -36,9 +36,9 @@ interface Sharded {
   output: () => string;
 }
 
-async function startSharded(env: Record<string, string> = {}): Promise<Sharded> {
+async function startSharded(env: Record<string, string> = {}, standIn: DiscordStandInOptions = {}): Promise<Sharded> {
   // Two shards recommended by GET /gateway/bot (SHARD_COUNT is left at auto); max_concurrency 2 lets both start at once.
-  const s = await startDiscordStandIn({ recommendedShards: 2, maxConcurrency: 2 });
+  const s = await startDiscordStandIn({ recommendedShards: 2, maxConcurrency: 2, ...standIn });
   const guildB = s.addGuild("Second Guild");
   const work = mkdtempSync(join(tmpdir(), "lookout-shards-"));
   const corpusDir = join(work, "corpus");
@@ -81,7 +81,7 @@ async function startSharded(env: Record<string, string> = {}): Promise<Sharded> 
   manager.stderr!.on("data", (chunk: Buffer) => void (output += chunk.toString()));
   const sharded: Sharded = { s, manager, guildB, corpusDir, work, lines, output: () => output };
   running.push(sharded);
-  await waitFor(sharded, () => lines.some((l) => l.msg === "every shard is connected"), 90_000, "both shards connected");
+  await waitFor(sharded, () => lines.some((l) => l.msg === "every shard is connected"), 60_000, "both shards connected");
   return sharded;
 }
 
@@ -216,9 +216,13 @@ describe("npm run start:sharded: two shard processes against the stand-in", () =
   });
 });
 
-describe("npm run start:sharded with CORPUS_WATCH", () => {
+describe("npm run start:sharded with CORPUS_WATCH and SHARD_RESPAWN", () => {
+  let x: Sharded;
+  beforeAll(async () => {
+    x = await startSharded({ CORPUS_WATCH: "on", CORPUS_WATCH_DEBOUNCE_MS: "200", SHARD_RESPAWN: "on" });
+  }, 120_000);
+
   it("one shard watches the folder; a file written there reaches both shards", async () => {
-    const x = await startSharded({ CORPUS_WATCH: "on", CORPUS_WATCH_DEBOUNCE_MS: "200" });
     expect(x.lines.filter((l) => l.msg === "watching the corpus folder (CORPUS_WATCH)").map((l) => l.shard)).toEqual([0]);
     writeFileSync(join(x.corpusDir, "bridge.txt"), BRIDGE);
     await waitFor(x, () => x.lines.some((l) => l.msg === "other shards reloaded after file changes"), 20_000, "the watch refresh reached the other shard");
@@ -227,5 +231,33 @@ describe("npm run start:sharded with CORPUS_WATCH", () => {
     const b = await ask(x.s, "How long is the main span of the Pelican Bridge?", x.guildB.guildId);
     expect(b.shard).toBe(1);
     expect(b.text).toContain("420 metres");
+  });
+
+  it("a shard whose process dies is started again, connects, and answers from the folder as it is now", async () => {
+    const pid = x.lines.find((l) => l.shard === 1 && typeof l.pid === "number" && l.name === "lookout")?.pid as number;
+    process.kill(pid, "SIGKILL");
+    await waitFor(x, () => x.lines.some((l) => l.msg === "shard process exited; starting it again" && l.shard === 1), 10_000, "the manager restarting shard 1");
+    // Changed while shard 1 is down: its new process reads it from disk.
+    writeFileSync(join(x.corpusDir, "bridge.txt"), BRIDGE.replace("420 metres", "480 metres"));
+    await waitFor(x, () => x.lines.filter((l) => l.msg === "connected to Discord" && l.shard === 1).length === 2, 60_000, "shard 1 connected again");
+    const b = await ask(x.s, "How long is the main span of the Pelican Bridge?", x.guildB.guildId);
+    expect(b.shard).toBe(1);
+    expect(b.text).toContain("480 metres");
+    expect(x.lines.filter((l) => l.msg === "corpus loaded" && l.shard === 1).map((l) => l.pid)).toHaveLength(2);
+  });
+});
+
+describe("npm run start:sharded when Discord refuses the Message Content intent", () => {
+  it("each shard reconnects without it and still reports itself connected to the manager", async () => {
+    // ASK_CHANNEL_IDS asks for the intent; the "developer portal" has not enabled it (close code 4014).
+    const x = await startSharded({ ASK_CHANNEL_IDS: "100000000000000099" }, { allowedPrivilegedIntents: 0 });
+    expect(x.s.connectedShards).toEqual([0, 1]);
+    expect(x.lines.filter((l) => l.msg === "connected to Discord").map((l) => [l.shard, l.messageContent]).sort()).toEqual([
+      [0, false],
+      [1, false],
+    ]);
+    writeFileSync(join(x.corpusDir, "bridge.txt"), BRIDGE);
+    const { edit } = await refresh(x.s);
+    expect(shardsEmbed(edit).title).toBe("Shards: 2 of 2 reloaded");
   }, 120_000);
 });
