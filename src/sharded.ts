@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { ShardingManager } from "discord.js";
 import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
 import { createLogger } from "./log.js";
-import { DISCORD_API, fetchGatewayBot, spawnDelayMs, type GatewayBot } from "./sharding/gateway-bot.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DISCORD_API, fetchGatewayBot, IDENTIFY_INTERVAL_MS, startGroups, type GatewayBot } from "./sharding/gateway-bot.js";
 import { relayRefreshes } from "./sharding/relay.js";
 
 /** How long a shard may take from its start to Discord's READY (it loads the corpus first). */
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     logger.warn({ err: error }, "GET /gateway/bot failed: starting shards 5.5 s apart, as for max_concurrency 1");
   }
   const count = config.shardCount === "auto" ? gateway!.shards : config.shardCount;
-  const delay = spawnDelayMs(count, gateway?.maxConcurrency ?? 1);
+  const groups = startGroups(count, gateway?.maxConcurrency ?? 1);
 
   const manager = new ShardingManager(fileURLToPath(new URL("./index.ts", import.meta.url)), {
     token,
@@ -87,8 +88,12 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
 
-  logger.info({ shards: count, from: config.shardCount === "auto" ? "Discord's recommendation" : "SHARD_COUNT", spawnDelayMs: delay }, "starting shards");
-  await manager.spawn({ amount: count, delay, timeout: SHARD_READY_TIMEOUT_MS });
+  logger.info({ shards: count, from: config.shardCount === "auto" ? "Discord's recommendation" : "SHARD_COUNT", groups: groups.length }, "starting shards");
+  // manager.spawn() starts one shard at a time; the shards of a group may identify together, so they start together.
+  for (const [i, group] of groups.entries()) {
+    const pause = i < groups.length - 1 ? sleep(IDENTIFY_INTERVAL_MS) : Promise.resolve();
+    await Promise.all([...group.map((id) => manager.createShard(id).spawn(SHARD_READY_TIMEOUT_MS)), pause]);
+  }
   logger.info({ shards: count }, "every shard is connected");
 }
 

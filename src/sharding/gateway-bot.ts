@@ -23,11 +23,18 @@ export async function fetchGatewayBot(token: string, apiUrl: string = DISCORD_AP
   return { shards, maxConcurrency: Number.isInteger(maxConcurrency) && maxConcurrency >= 1 ? maxConcurrency : 1 };
 }
 
+/** Discord's pause between two IDENTIFYs with the same rate-limit key (5 s), with discord.js's margin. */
+export const IDENTIFY_INTERVAL_MS = 5500;
+
 /**
- * The pause between starting two shards. Discord allows one IDENTIFY per 5 s per rate-limit key
- * (shard_id % max_concurrency): with at least as many keys as shards they may all start at once; otherwise
- * shards that share a key, started `maxConcurrency` apart, are 5.5 s apart (discord.js's default delay, with its margin).
+ * The shards in the order they may start: Discord allows one IDENTIFY per 5 s per rate-limit key
+ * (shard_id % max_concurrency), so each group of `maxConcurrency` consecutive ids (distinct keys) starts together,
+ * and the next group 5.5 s later. Most bots have max_concurrency 1: one shard after another.
  */
-export function spawnDelayMs(shards: number, maxConcurrency: number): number {
-  return maxConcurrency >= shards ? 0 : Math.ceil(5500 / maxConcurrency);
+export function startGroups(shards: number, maxConcurrency: number): number[][] {
+  const groups: number[][] = [];
+  for (let first = 0; first < shards; first += maxConcurrency) {
+    groups.push(Array.from({ length: Math.min(maxConcurrency, shards - first) }, (_, i) => first + i));
+  }
+  return groups;
 }
