@@ -121,6 +121,10 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+  shards?.onManagerGone(() => {
+    setTimeout(() => process.exit(1), 10_000).unref();
+    shutdown("the sharding manager exited");
+  });
 }
 
 main().catch((error: Error) => {

@@ -90,9 +90,16 @@ async function main(): Promise<void> {
 
   logger.info({ shards: count, from: config.shardCount === "auto" ? "Discord's recommendation" : "SHARD_COUNT", groups: groups.length }, "starting shards");
   // manager.spawn() starts one shard at a time; the shards of a group may identify together, so they start together.
-  for (const [i, group] of groups.entries()) {
-    const pause = i < groups.length - 1 ? sleep(IDENTIFY_INTERVAL_MS) : Promise.resolve();
-    await Promise.all([...group.map((id) => manager.createShard(id).spawn(SHARD_READY_TIMEOUT_MS)), pause]);
+  try {
+    for (const [i, group] of groups.entries()) {
+      const pause = i < groups.length - 1 ? sleep(IDENTIFY_INTERVAL_MS) : Promise.resolve();
+      await Promise.all([...group.map((id) => manager.createShard(id).spawn(SHARD_READY_TIMEOUT_MS)), pause]);
+    }
+  } catch (error) {
+    // Not left running without this process (they would also stop when its IPC channel closes).
+    manager.respawn = false;
+    for (const shard of manager.shards.values()) shard.process?.kill("SIGTERM");
+    throw error;
   }
   logger.info({ shards: count }, "every shard is connected");
 }

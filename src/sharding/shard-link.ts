@@ -13,6 +13,8 @@ export interface ManagerChannel {
   send(message: ShardMessage): void;
   /** Listens to every message from the manager; returns the function that stops listening. */
   listen(listener: (message: unknown) => void): () => void;
+  /** Calls `listener` once when the channel closes: the manager exited (or was killed). */
+  onClose(listener: () => void): void;
 }
 
 /** The channel of a process forked with IPC (as the ShardingManager forks its shards), or undefined without one. */
@@ -27,6 +29,7 @@ export function processChannel(): ManagerChannel | undefined {
       process.on("message", listener);
       return () => process.off("message", listener);
     },
+    onClose: (listener) => void process.once("disconnect", listener),
   };
 }
 
@@ -92,6 +95,14 @@ export class ShardLink implements ShardPeers {
   /** Stops answering the manager (shutdown). */
   close(): void {
     this.stopListening();
+  }
+
+  /**
+   * Calls `stop` when the manager is gone: a shard left running without it would stay connected to Discord,
+   * unmanaged, and be connected twice once the manager is started again.
+   */
+  onManagerGone(stop: () => void): void {
+    this.options.channel.onClose(stop);
   }
 
   private otherIds(): number[] {

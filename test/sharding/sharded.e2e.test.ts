@@ -245,7 +245,26 @@ describe("npm run start:sharded with CORPUS_WATCH and SHARD_RESPAWN", () => {
     expect(b.text).toContain("480 metres");
     expect(x.lines.filter((l) => l.msg === "corpus loaded" && l.shard === 1).map((l) => l.pid)).toHaveLength(2);
   });
+
+  it("when the manager is killed, its shards stop too instead of staying connected unmanaged", async () => {
+    const pids = [...new Set(x.lines.filter((l) => l.name === "lookout" && typeof l.pid === "number").map((l) => l.pid as number))].filter(alive);
+    expect(pids).toHaveLength(2);
+    x.manager.kill("SIGKILL");
+    const until = Date.now() + 15_000;
+    while (pids.some(alive) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(pids.filter(alive)).toEqual([]);
+    await expect.poll(() => x.s.connectedShards).toEqual([]);
+  }, 30_000);
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe("npm run start:sharded when Discord refuses the Message Content intent", () => {
   it("each shard reconnects without it and still reports itself connected to the manager", async () => {
