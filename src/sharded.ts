@@ -85,8 +85,10 @@ async function main(): Promise<void> {
     deadline.unref();
     void Promise.all(exits).then(() => process.exit(0));
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  // `on`, not `once`: the same signal often arrives twice (sent to the process group, and relayed by tsx's CLI);
+  // a second one must not kill this process before its shards have stopped.
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
 
   logger.info({ shards: count, from: config.shardCount === "auto" ? "Discord's recommendation" : "SHARD_COUNT", groups: groups.length }, "starting shards");
   // manager.spawn() starts one shard at a time; the shards of a group may identify together, so they start together.
