@@ -77,6 +77,16 @@ describe('stand-in sharding', () => {
     await expect.poll(() => atZero.length + atOne.length).toBe(4);
     expect(atZero).toEqual([`interaction:${standIn.guildId}`, 'message:dm']);
     expect(atOne).toEqual([`interaction:${second.guildId}`, `message:${second.guildId}`]);
+
+    // What the bot does in guild B comes back as guild B's events, to shard 1 only.
+    const channel = one.channels.cache.get(second.channelId);
+    if (!channel?.isSendable()) throw new Error('guild B channel not cached');
+    const deleted: string[] = [];
+    one.on(Events.MessageDelete, (m) => deleted.push(`1:${m.guildId}`));
+    zero.on(Events.MessageDelete, (m) => deleted.push(`0:${m.guildId}`));
+    const sent = await channel.send('to be deleted');
+    await sent.delete();
+    await expect.poll(() => deleted).toEqual([`1:${second.guildId}`]);
   });
 
   it('refuses an IDENTIFY whose shard id is not below the count (4010 Invalid shard)', async () => {

@@ -455,11 +455,11 @@ export class RestStandIn {
         if (message.author.id !== s.botUser.id && !(botPermissions & PermissionFlagsBits.ManageMessages)) return discordError(403, 50013, 'Missing Permissions');
         s.messages.delete(message.id);
         // Discord tells the bot too (GuildMessages or DirectMessages intent).
-        const inGuild = s.isGuildChannel(message.channel_id);
+        const guildId = s.guildIdOfChannel(message.channel_id);
         this.options.dispatch?.(
           GatewayDispatchEvents.MessageDelete,
-          { id: message.id, channel_id: message.channel_id, ...(inGuild ? { guild_id: s.ids.guildId } : {}) },
-          inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages,
+          { id: message.id, channel_id: message.channel_id, ...(guildId === undefined ? {} : { guild_id: guildId }) },
+          guildId === undefined ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages,
         );
         return noContent;
       }),
@@ -610,7 +610,7 @@ export class RestStandIn {
           type: 0,
           message_id: referenced.id,
           channel_id: referenced.channel_id,
-          ...(s.isGuildChannel(referenced.channel_id) ? { guild_id: s.ids.guildId } : {}),
+          ...(s.guildIdOfChannel(referenced.channel_id) === undefined ? {} : { guild_id: s.guildIdOfChannel(referenced.channel_id) }),
         };
         extra.referenced_message = referenced;
       }

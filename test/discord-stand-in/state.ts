@@ -157,6 +157,12 @@ export class StandInState {
     );
   }
 
+  /** The guild a channel belongs to (threads: the main guild's), or undefined for a DM channel. */
+  guildIdOfChannel(id: string): string | undefined {
+    for (const g of this.extraGuilds.values()) if (g.channels.some((c) => c.id === id)) return g.fixture.ids.guildId;
+    return this.channels.some((c) => c.id === id) || this.threads.has(id) ? this.ids.guildId : undefined;
+  }
+
   isGuildChannel(id: string): boolean {
     return this.channels.some((c) => c.id === id) || this.threads.has(id) || this.extraChannels.some((c) => c.id === id);
   }
