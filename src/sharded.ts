@@ -5,7 +5,7 @@
  * one again when its process exits (SHARD_RESPAWN), and relays refreshes between them (src/sharding/relay.ts).
  */
 import { fileURLToPath } from "node:url";
-import { ShardingManager } from "discord.js";
+import { ShardingManager, type Shard } from "discord.js";
 import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
 import { createLogger } from "./log.js";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   try {
     for (const [i, group] of groups.entries()) {
       const pause = i < groups.length - 1 ? sleep(IDENTIFY_INTERVAL_MS) : Promise.resolve();
-      await Promise.all([...group.map((id) => manager.createShard(id).spawn(SHARD_READY_TIMEOUT_MS)), pause]);
+      await Promise.all([...group.map((id) => startShard(manager.createShard(id))), pause]);
     }
   } catch (error) {
     // Not left running without this process (they would also stop when its IPC channel closes).
@@ -104,6 +104,30 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.info({ shards: count }, "every shard is connected");
+}
+
+/**
+ * Starts a shard's process and resolves once it is connected to Discord. Unlike `shard.spawn(timeout)`, a
+ * disconnect before that is not a failure: a shard whose Message Content intent Discord refuses (close 4014)
+ * reconnects without it (src/discord/bot.ts). Its process exiting, or the timeout, is.
+ */
+async function startShard(shard: Shard): Promise<void> {
+  const connected = new Promise<void>((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      shard.off("ready", onReady);
+      shard.off("death", onDeath);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = () => done();
+    const onDeath = () => done(new Error(`shard ${shard.id}'s process exited before it connected to Discord`));
+    const timer = setTimeout(() => done(new Error(`shard ${shard.id} did not connect to Discord within ${SHARD_READY_TIMEOUT_MS / 1000} s`)), SHARD_READY_TIMEOUT_MS);
+    shard.once("ready", onReady);
+    shard.once("death", onDeath);
+  });
+  await shard.spawn(-1);
+  await connected;
 }
 
 main().catch((error: Error) => {

@@ -209,8 +209,8 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
 
   const connect = async (messageContent: boolean): Promise<Client<true>> => {
     const client = new Client(clientOptions(config, messageContent));
-    // Under the ShardingManager: this client reports its own readiness; the 4014 close is one the bot recovers from.
-    reportReadiness(client, { recoversFrom: (code) => code === DISALLOWED_INTENTS_CODE && context.state.messageContent });
+    // Under the ShardingManager: a client made to reconnect without the Message Content intent reports its own readiness.
+    reportReadiness(client);
     wire(client);
     let timer: NodeJS.Timeout | undefined;
     const ready = new Promise<Client<true>>((resolve, reject) => {
