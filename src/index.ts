@@ -7,6 +7,7 @@ import { describeLibraryEvent, openLibrary } from "./open-library.js";
 import { describeOpened, formatReload, runConsoleChat } from "./console/chat.js";
 import { loadCountsOf } from "./corpus/library.js";
 import { watchCorpus } from "./corpus/watch.js";
+import { linkToManager } from "./sharding/shard-link.js";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const started = performance.now();
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, ...(config.shard && { shard: config.shard.id }) });
   const consoleChat = !config.discordToken;
   const library = await openLibrary(config, (event) => {
     const { level, text } = describeLibraryEvent(event);
@@ -62,7 +63,11 @@ async function main(): Promise<void> {
   for (const s of library.skipped) logger.warn({ file: s.id, reason: s.reason }, `skipped ${s.id}: ${s.reason}`);
   logger.info(loaded, "corpus loaded");
   const { startBot } = await import("./discord/bot.js");
-  const bot = await startBot(config, library, logger);
+  // Sharding (npm run start:sharded): this process is one shard; its refreshes reach the others through the manager.
+  const shards = linkToManager(config.shard, library, logger);
+  const bot = await startBot(config, library, logger, shards === undefined ? {} : { shards });
+  // Under sharding one shard watches the folder (the others would all see the same changes) and reloads the rest.
+  const watchHere = config.corpusWatch && (config.shard === undefined || config.shard.id === 0);
   // Its own refreshes go through the bot's library, which notes each corpus change in the store as /refresh's are;
   // waiting for a reload already running (a moderator's) does not note that one a second time.
   const watched = {
@@ -71,7 +76,7 @@ async function main(): Promise<void> {
     },
     refresh: () => (library.isRefreshing ? library.refresh() : bot.context.library.refresh()),
   };
-  const stopWatching = config.corpusWatch
+  const stopWatching = watchHere
     ? watchCorpus(watched, {
         dir: config.corpusDir,
         debounceMs: config.corpusWatchDebounceMs,
@@ -97,6 +102,7 @@ async function main(): Promise<void> {
               "corpus refreshed after file changes",
             );
           if (!(result instanceof Error)) for (const s of result.skipped) logger.warn({ file: s.id, reason: s.reason }, `skipped ${s.id}: ${s.reason}`);
+          void shards?.reloadOthers().then((results) => logger.info({ trigger: "watch", shards: results }, "other shards reloaded after file changes"));
         },
         onWatchError: (error) => logger.error({ err: error, dir: config.corpusDir }, "watching the corpus folder failed; /refresh still reloads it"),
       })
@@ -118,6 +124,10 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+  shards?.onManagerGone(() => {
+    setTimeout(() => process.exit(1), 10_000).unref();
+    shutdown("the sharding manager exited");
+  });
 }
 
 main().catch((error: Error) => {

@@ -10,6 +10,8 @@
 import { Client, Events, GatewayIntentBits, OAuth2Routes, OAuth2Scopes, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { reportReadiness } from "../sharding/readiness.js";
+import type { ShardPeers } from "../sharding/shard-link.js";
 import type { BotContext, CorpusSource } from "./context.js";
 import { ERROR_NOTICE, notice } from "./format.js";
 import { handleInteraction } from "./handlers/interactions.js";
@@ -112,6 +114,8 @@ export interface StartBotOptions {
   store?: Partial<Omit<SafeStoreOptions, "databasePath" | "questionLogDays">>;
   /** Button clicks per user: `max` in `windowMs`. Default 5 in 10 s. */
   buttonLimit?: { max: number; windowMs: number };
+  /** Under the ShardingManager: the other shards, which /refresh and /corpus reload too. */
+  shards?: ShardPeers;
 }
 
 /** The corpus, with each successful refresh also noted in the store. */
@@ -163,6 +167,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
     store,
     guildSettings,
     state: { messageContent: wantMessageContent },
+    ...(options.shards === undefined ? {} : { shards: options.shards }),
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let current: Client<true> | undefined;
@@ -204,6 +209,8 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
 
   const connect = async (messageContent: boolean): Promise<Client<true>> => {
     const client = new Client(clientOptions(config, messageContent));
+    // Under the ShardingManager: a client made to reconnect without the Message Content intent reports its own readiness.
+    reportReadiness(client);
     wire(client);
     let timer: NodeJS.Timeout | undefined;
     const ready = new Promise<Client<true>>((resolve, reject) => {

@@ -12,6 +12,7 @@ import type { Config } from "../config.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
 import type { Answer, SkippedFile } from "../core/types.js";
 import type { Logger } from "../log.js";
+import type { ShardPeers } from "../sharding/shard-link.js";
 import type { SafeStore } from "../store/safe-store.js";
 import type { GuildSettingsSource } from "./guild-settings.js";
 import type { AnswerCache, ButtonLimiter, Cooldown } from "./state.js";
@@ -42,6 +43,8 @@ export interface BotContext {
   readonly store: SafeStore;
   /** Each server's settings in force (environment defaults + /settings overrides). */
   readonly guildSettings: GuildSettingsSource;
+  /** The other shards, when the ShardingManager started this process (npm run start:sharded): a refresh reloads them too. */
+  readonly shards?: ShardPeers;
   /** Mutable run-time state. */
   readonly state: {
     /** False when the bot connected without the Message Content intent: ask channels cannot work. */

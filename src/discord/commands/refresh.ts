@@ -9,7 +9,9 @@ import {
 import type { BotContext, CommandSettings } from "../context.js";
 import { notice } from "../format.js";
 import { formatRefreshFailure, formatRefreshReport } from "../format-corpus.js";
+import { withShardReloads } from "../format-shards.js";
 import { admitModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
+import { reloadResult } from "../../sharding/protocol.js";
 
 function builder(defaultMemberPermissions: bigint | null): SlashCommandBuilder {
   return new SlashCommandBuilder()
@@ -35,6 +37,10 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   // The Library never runs two reloads at once: a /refresh while one runs waits for it, then shares the one run after it.
   const joined = ctx.library.isRefreshing;
+  // Under sharding every other shard reloads at the same time; the reply lists each one's result.
+  const started = performance.now();
+  const others = ctx.shards?.reloadOthers();
+  const here = ctx.shards?.id ?? 0;
   try {
     const report = await ctx.library.refresh();
     ctx.logger.info(
@@ -51,9 +57,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       },
       "corpus refreshed",
     );
-    await interaction.editReply({ ...formatRefreshReport(report), ...(joined ? { content: JOINED_NOTE } : {}) });
+    await interaction.editReply(withShardReloads({ ...formatRefreshReport(report), ...(joined ? { content: JOINED_NOTE } : {}) }, reloadResult(here, report, 0), await others));
   } catch (error) {
     ctx.logger.warn({ err: error, user: interaction.user.id, joined }, "refresh failed; the previous corpus keeps serving");
-    await interaction.editReply({ ...formatRefreshFailure(error, ctx.library.current), ...(joined ? { content: JOINED_NOTE } : {}) });
+    const failure = { ...formatRefreshFailure(error, ctx.library.current), ...(joined ? { content: JOINED_NOTE } : {}) };
+    await interaction.editReply(withShardReloads(failure, reloadResult(here, toError(error), performance.now() - started), await others));
   }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
