@@ -5,13 +5,15 @@
 import path from "node:path";
 import type { Config } from "./config.js";
 import { Library } from "./corpus/library.js";
+import type { ProgressListener } from "./core/progress.js";
 import { SemanticStage, type SemanticStageOptions } from "./semantic/stage.js";
 import { startUseLiteEncoder, USE_LITE_IDENTITY } from "./semantic/use-lite.js";
 import { readVectorFile, writeVectorFile } from "./semantic/vector-file.js";
 
 export type LibraryEvent = Parameters<NonNullable<SemanticStageOptions["onEvent"]>>[0] | { kind: "vectors-not-reused"; file: string; problem: string } | { kind: "vectors-not-saved"; file: string; error: Error };
 
-export async function openLibrary(config: Config, onEvent?: (event: LibraryEvent) => void, corpusDir = config.corpusDir): Promise<Library> {
+/** `onProgress` hears how far the first build got (see Library.open). */
+export async function openLibrary(config: Config, onEvent?: (event: LibraryEvent) => void, corpusDir = config.corpusDir, onProgress?: ProgressListener): Promise<Library> {
   const vectorFile = path.join(config.cacheDir, "sentence-vectors.bin");
   // The encoder starts loading first: its worker thread works while this one reads the corpus.
   const semantic = config.semantic
@@ -35,7 +37,7 @@ export async function openLibrary(config: Config, onEvent?: (event: LibraryEvent
     else if (saved.problem !== "none saved yet") onEvent?.({ kind: "vectors-not-reused", file: vectorFile, problem: saved.problem });
   }
   try {
-    return await Library.open({ corpusDir, maxFileBytes: config.maxFileBytes, maxQuestionChars: config.maxQuestionChars, ...(semantic && { semantic }) });
+    return await Library.open({ corpusDir, maxFileBytes: config.maxFileBytes, maxQuestionChars: config.maxQuestionChars, ...(semantic && { semantic }) }, onProgress);
   } catch (error) {
     await semantic?.close();
     throw error;

@@ -12,6 +12,7 @@ import { DECLINE_MODEL } from "./decline-model.js";
 import { evidenceOf, outcomeOf, probabilityOf, type DeclineModel, type Evidence } from "./evidence.js";
 import { sentencesInSteps, type CorpusSentence, type StoredSentence } from "./sentences.js";
 import { runInSlices, runToEnd, type Steps } from "./steps.js";
+import type { ReportProgress } from "./progress-reporter.js";
 import type { Answer, Confidence, SourceDocument } from "./types.js";
 
 export interface EngineOptions {
@@ -217,11 +218,14 @@ export function buildKnowledgeBase(documents: readonly SourceDocument[], options
  * The build as steps (see steps.ts), each bounded in size: a paragraph, a furniture check, a few thousand
  * sentences of indexing or of copying. `buildKnowledgeBase` runs it straight through, a refresh in slices.
  */
-export function* knowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Steps<SentenceKnowledgeBase> {
+export function* knowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}, report?: ReportProgress): Steps<SentenceKnowledgeBase> {
   const sentences: CorpusSentence[] = [];
+  const documentsTotal = documents.length;
   for (const [i, document] of documents.entries()) {
     for (const sentence of yield* sentencesInSteps(document, i)) sentences.push(sentence); // not push(...): a large document would overflow the stack
+    report?.({ phase: "analysing", documentsDone: i + 1, documentsTotal, sentences: sentences.length });
   }
+  report?.({ phase: "indexing", documentsDone: documentsTotal, documentsTotal, sentences: sentences.length });
   const engine = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   const index = yield* SentenceIndex.buildInSteps(sentences, engine.bm25);
   const stored: StoredSentence[] = [];
@@ -240,6 +244,6 @@ const BUILD_SLICE_MS = 10;
  * so even a single 5 MB document or a 300,000-sentence index does not), so a bot refreshing a large
  * corpus keeps answering (from the old knowledge base) and keeps its gateway heartbeats.
  */
-export function buildKnowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}): Promise<SentenceKnowledgeBase> {
-  return runInSlices(knowledgeBaseInSteps(documents, options), BUILD_SLICE_MS);
+export function buildKnowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}, report?: ReportProgress): Promise<SentenceKnowledgeBase> {
+  return runInSlices(knowledgeBaseInSteps(documents, options, report), BUILD_SLICE_MS);
 }

@@ -8,6 +8,8 @@ import { buildKnowledgeBaseInSteps, type EngineOptions, type SentenceKnowledgeBa
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
 import { LINES_PER_STEP, runInSlices, runToEnd, type Steps } from "../core/steps.js";
 import type { Answer, SkippedFile, SourceDocument } from "../core/types.js";
+import type { ProgressListener } from "../core/progress.js";
+import { progressReporter, type ReportProgress } from "../core/progress-reporter.js";
 import type { SemanticStage } from "../semantic/stage.js";
 import { EXTENSIONS } from "./formats/index.js";
 import { loadCorpus } from "./load.js";
@@ -25,6 +27,8 @@ export class Library {
   private kb: SentenceKnowledgeBase;
   private lastSkipped: SkippedFile[];
   private refreshing: Promise<RefreshReport> | undefined;
+  /** Whoever asked for the running reload and wants its progress (a caller joining it too). */
+  private readonly refreshListeners = new Set<ProgressListener>();
 
   private constructor(
     private readonly options: LibraryOptions,
@@ -36,8 +40,9 @@ export class Library {
     options.semantic?.track(kb);
   }
 
-  static async open(options: LibraryOptions): Promise<Library> {
-    const { kb, skipped } = await Library.build(options);
+  /** `onProgress` hears how far the first build got (reading, analysing, indexing), about ten times a second. */
+  static async open(options: LibraryOptions, onProgress?: ProgressListener): Promise<Library> {
+    const { kb, skipped } = await Library.build(options, progressReporter(onProgress));
     return new Library(options, kb, skipped);
   }
 
@@ -69,16 +74,32 @@ export class Library {
     return this.refreshing !== undefined;
   }
 
-  /** Reloads the corpus; concurrent calls share one reload. Rejects (old index still serving) on failure. */
-  refresh(): Promise<RefreshReport> {
-    this.refreshing ??= this.reload().finally(() => (this.refreshing = undefined));
+  /**
+   * Reloads the corpus; concurrent calls share one reload, and each caller's `onProgress` hears its progress.
+   * Rejects (old index still serving) on failure.
+   */
+  refresh(onProgress?: ProgressListener): Promise<RefreshReport> {
+    if (onProgress) this.refreshListeners.add(onProgress);
+    this.refreshing ??= this.reload().finally(() => {
+      this.refreshing = undefined;
+      this.refreshListeners.clear();
+    });
     return this.refreshing;
   }
 
   private async reload(): Promise<RefreshReport> {
     const started = performance.now();
     const before = this.kb;
-    const { kb, skipped } = await Library.build(this.options);
+    const report = progressReporter((progress) => {
+      for (const listener of this.refreshListeners) {
+        try {
+          listener(progress);
+        } catch {
+          // One caller's failing display must not keep the others from theirs, nor fail the reload.
+        }
+      }
+    });
+    const { kb, skipped } = await Library.build(this.options, report);
     this.kb = kb;
     this.lastSkipped = skipped;
     this.options.semantic?.track(kb);
@@ -94,13 +115,13 @@ export class Library {
     };
   }
 
-  private static async build(options: LibraryOptions) {
-    const { documents, skipped } = await loadCorpus(options.corpusDir, options.maxFileBytes);
+  private static async build(options: LibraryOptions, report: ReportProgress) {
+    const { documents, skipped } = await loadCorpus(options.corpusDir, options.maxFileBytes, undefined, report);
     if (documents.length === 0) {
       const why = skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.id}: ${s.reason}`).join("; ")})` : "";
       throw new Error(`no usable documents (${EXTENSIONS.join(" ")}) in ${options.corpusDir}${why}`);
     }
-    const kb = await buildKnowledgeBaseInSteps(documents, { ...options.engine, maxQuestionChars: options.maxQuestionChars });
+    const kb = await buildKnowledgeBaseInSteps(documents, { ...options.engine, maxQuestionChars: options.maxQuestionChars }, report);
     return { kb, skipped };
   }
 }

@@ -8,6 +8,7 @@ import type { SkippedFile, SourceDocument } from "../core/types.js";
 import { formatBytes } from "../core/describe.js";
 import { DEFAULT_LIMITS, isSkip, readerFor, readFile as readDocument, type ReadLimits } from "./formats/index.js";
 import { METADATA_FILE, metaOf, parseSourcesFile } from "./metadata.js";
+import type { ReportProgress } from "../core/progress-reporter.js";
 
 export interface LoadedCorpus {
   documents: SourceDocument[];
@@ -16,8 +17,8 @@ export interface LoadedCorpus {
 
 const isDocument = (id: string) => readerFor(id) !== undefined;
 
-/** Throws only when the folder itself cannot be read; a bad file is skipped with its reason. */
-export async function loadCorpus(dir: string, maxFileBytes: number, limits: ReadLimits = DEFAULT_LIMITS): Promise<LoadedCorpus> {
+/** Throws only when the folder itself cannot be read; a bad file is skipped with its reason. `report` hears of each file read. */
+export async function loadCorpus(dir: string, maxFileBytes: number, limits: ReadLimits = DEFAULT_LIMITS, report?: ReportProgress): Promise<LoadedCorpus> {
   const documents: SourceDocument[] = [];
   const skipped: SkippedFile[] = [];
   const { files, links } = await listFiles(dir);
@@ -31,7 +32,9 @@ export async function loadCorpus(dir: string, maxFileBytes: number, limits: Read
     else if (target && (named || target.isDirectory())) skipped.push({ id, reason: "symbolic link, not followed" });
   }
 
-  for (const id of files.filter(isDocument)) {
+  const toRead = files.filter(isDocument);
+  for (const [done, id] of toRead.entries()) {
+    report?.({ phase: "reading", documentsDone: done, documentsTotal: toRead.length, sentences: 0 });
     const file = path.join(dir, id);
     try {
       const { size } = await stat(file);
@@ -50,6 +53,7 @@ export async function loadCorpus(dir: string, maxFileBytes: number, limits: Read
       skipped.push({ id, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }
+  report?.({ phase: "reading", documentsDone: toRead.length, documentsTotal: toRead.length, sentences: 0 });
   return { documents, skipped };
 }
 
