@@ -6,6 +6,7 @@ import { createLogger } from "./log.js";
 import { describeLibraryEvent, openLibrary } from "./open-library.js";
 import { formatReload, runConsoleChat } from "./console/chat.js";
 import { watchCorpus } from "./corpus/watch.js";
+import { showBuildProgress } from "./console/progress-display.js";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -19,12 +20,23 @@ async function main(): Promise<void> {
   const started = performance.now();
   const logger = createLogger({ level: config.logLevel });
   const consoleChat = !config.discordToken;
-  const library = await openLibrary(config, (event) => {
-    const { level, text } = describeLibraryEvent(event);
-    if (consoleChat) {
-      if (level === "warn") process.stderr.write(`warning: ${text}\n`);
-    } else logger[level](event, text);
+  // A bar on a terminal; otherwise the console chat writes plain lines to stderr and the bot logs them.
+  const progress = showBuildProgress({
+    stream: process.stderr,
+    label: "Loading the corpus",
+    ...(!consoleChat && { log: (text, figures) => logger.info({ progress: figures }, text) }),
   });
+  const library = await openLibrary(
+    config,
+    (event) => {
+      const { level, text } = describeLibraryEvent(event);
+      if (consoleChat) {
+        if (level === "warn") process.stderr.write(`warning: ${text}\n`);
+      } else logger[level](event, text);
+    },
+    config.corpusDir,
+    progress.onProgress,
+  ).finally(() => progress.finish());
   const kb = library.current;
   const loaded = { documents: kb.documents.length, sentences: kb.sentenceCount, ms: Math.round(performance.now() - started) };
 
