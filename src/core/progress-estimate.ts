@@ -12,6 +12,9 @@ export interface ProgressView extends BuildProgress {
   secondsLeft?: number;
 }
 
+/** Rates over less than this are mostly noise (the first document of a phase, done in 2 ms): not shown. */
+const MIN_PHASE_MS = 500;
+
 /** Feed it every report of a build, in order; a report whose clock went back starts the next build (a caller that waited for one reload, then ran its own). */
 export class ProgressEstimator {
   private phase: BuildProgress["phase"] | undefined;
@@ -27,8 +30,9 @@ export class ProgressEstimator {
     }
     this.lastElapsedMs = progress.elapsedMs;
     const view: ProgressView = { ...progress };
-    const phaseSeconds = (progress.elapsedMs - this.phaseStartMs) / 1000;
-    if (phaseSeconds <= 0) return view;
+    const phaseMs = progress.elapsedMs - this.phaseStartMs;
+    if (phaseMs < MIN_PHASE_MS) return view;
+    const phaseSeconds = phaseMs / 1000;
     if (progress.phase === "analysing" && progress.sentences > 0) view.sentencesPerSecond = progress.sentences / phaseSeconds;
     const { documentsDone: done, documentsTotal: total } = progress;
     if (progress.phase !== "indexing" && done > 0 && done < total) view.secondsLeft = ((total - done) * phaseSeconds) / done;

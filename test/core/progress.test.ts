@@ -47,6 +47,15 @@ describe("ProgressEstimator", () => {
     expect(describeProgress(next)).toBe("reading 4/10 documents, about 3 s left");
   });
 
+  it("tells no rate and no time left until the phase has run half a second (a first document's rate is noise)", () => {
+    const estimator = new ProgressEstimator();
+    estimator.update({ phase: "reading", documentsDone: 10, documentsTotal: 10, sentences: 0, elapsedMs: 1000 });
+    expect(describeProgress(estimator.update({ phase: "analysing", documentsDone: 1, documentsTotal: 10, sentences: 100, elapsedMs: 1002 }))).toBe("analysing 1/10 documents, 100 sentences");
+    expect(describeProgress(estimator.update({ phase: "analysing", documentsDone: 5, documentsTotal: 10, sentences: 500, elapsedMs: 1500 }))).toBe(
+      "analysing 5/10 documents, 500 sentences, 1,000 sentences/s, under 1 s left",
+    );
+  });
+
   it("tells minutes once it is over a minute and a half", () => {
     const estimator = new ProgressEstimator();
     estimator.update({ phase: "reading", documentsDone: 10, documentsTotal: 10, sentences: 0, elapsedMs: 1000 });
