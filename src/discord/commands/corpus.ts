@@ -25,6 +25,7 @@ import { notice } from "../format.js";
 import { documentChoices, formatRefreshFailure, formatRefreshReport, formatSourceNotFound, resolveDocument } from "../format-corpus.js";
 import { fitEscaped } from "../markdown.js";
 import { admitModerator, isServerModerator, MODERATOR_PERMISSION, moderatorCommandPermissions, noteInModLog } from "../moderators.js";
+import { editRepliesWithProgress } from "../progress-edits.js";
 
 /** How long a download may take. */
 export const DOWNLOAD_TIMEOUT_MS = 30_000;
@@ -151,19 +152,24 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext)
 /** Refreshes (after any refresh already running, which may have read the folder before the change) and replies with its report. */
 async function refreshAndReport(interaction: ChatInputCommandInteraction, ctx: BotContext, done: string, added?: string): Promise<void> {
   const content = fitEscaped(done, 1800);
+  const progress = editRepliesWithProgress(interaction, { intervalMs: ctx.progressEditMs, logger: ctx.logger, describe: (line) => `${content}\nRefreshing… ${line}` });
   try {
-    if (ctx.library.isRefreshing) await ctx.library.refresh().catch(() => undefined);
-    const report = await ctx.library.refresh();
+    if (ctx.library.isRefreshing) await ctx.library.refresh(progress.onProgress).catch(() => undefined);
+    const report = await ctx.library.refresh(progress.onProgress);
+    await progress.stop(); // an edit still in flight lands before the report, not over it
     const skipped = added === undefined ? undefined : report.skipped.find((s) => s.id === added);
     const warning = skipped === undefined ? "" : `\n⚠️ The refresh skipped it: ${fitEscaped(skipped.reason, 300)}`;
     ctx.logger.info({ user: interaction.user.id, documents: report.documents, sentences: report.sentences, ms: Math.round(report.milliseconds) }, "corpus refreshed after a change");
     await interaction.editReply({ ...formatRefreshReport(report), content: content + warning });
   } catch (error) {
     ctx.logger.warn({ err: error, user: interaction.user.id }, "refresh after a corpus change failed; the previous corpus keeps serving");
+    await progress.stop();
     await interaction.editReply({
       ...formatRefreshFailure(error, ctx.library.current),
       content: `${content}\nThe file change is made, but the refresh failed, so the previous corpus keeps answering.`,
     });
+  } finally {
+    await progress.stop();
   }
 }
 

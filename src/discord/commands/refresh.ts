@@ -10,6 +10,7 @@ import type { BotContext, CommandSettings } from "../context.js";
 import { notice } from "../format.js";
 import { formatRefreshFailure, formatRefreshReport } from "../format-corpus.js";
 import { admitModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
+import { editRepliesWithProgress } from "../progress-edits.js";
 
 function builder(defaultMemberPermissions: bigint | null): SlashCommandBuilder {
   return new SlashCommandBuilder()
@@ -35,8 +36,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   // The Library shares one reload between concurrent calls: a second /refresh joins the running one.
   const joined = ctx.library.isRefreshing;
+  const progress = editRepliesWithProgress(interaction, { intervalMs: ctx.progressEditMs, logger: ctx.logger, describe: (line) => `Refreshing… ${line}` });
+  // The report replaces the progress line (after any edit still in flight): its content is emptied unless it has a note of its own.
+  const content = async () => {
+    const edited = await progress.stop();
+    return joined ? { content: JOINED_NOTE } : edited ? { content: "" } : {};
+  };
   try {
-    const report = await ctx.library.refresh();
+    const report = await ctx.library.refresh(progress.onProgress);
     ctx.logger.info(
       {
         user: interaction.user.id,
@@ -51,9 +58,11 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       },
       "corpus refreshed",
     );
-    await interaction.editReply({ ...formatRefreshReport(report), ...(joined ? { content: JOINED_NOTE } : {}) });
+    await interaction.editReply({ ...formatRefreshReport(report), ...(await content()) });
   } catch (error) {
     ctx.logger.warn({ err: error, user: interaction.user.id, joined }, "refresh failed; the previous corpus keeps serving");
-    await interaction.editReply({ ...formatRefreshFailure(error, ctx.library.current), ...(joined ? { content: JOINED_NOTE } : {}) });
+    await interaction.editReply({ ...formatRefreshFailure(error, ctx.library.current), ...(await content()) });
+  } finally {
+    await progress.stop();
   }
 }
