@@ -13,6 +13,7 @@ import { loadConfig } from "../../src/config.js";
 import { Library } from "../../src/corpus/library.js";
 import { startBot } from "../../src/discord/bot.js";
 import { createLogger } from "../../src/log.js";
+import { generatedDocument } from "../generated-text.js";
 import { startDiscordStandIn, type ActorOptions, type DiscordStandIn, type RecordedRequest } from "../discord-stand-in/index.js";
 
 const EDIT_ORIGINAL = "/webhooks/:applicationId/:token/messages/:messageId";
@@ -23,15 +24,6 @@ const teardown: Array<() => unknown> = [];
 afterEach(async () => {
   for (const undo of teardown.splice(0).reverse()) await undo();
 });
-
-/** Short sentences of made-up words (a seeded generator): many of them, each cheap. */
-function generatedDocument(d: number, sentences: number): string {
-  let seed = d + 1;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
-  const syllables = ["ka", "lo", "mer", "tan", "vis", "or", "bel", "dun", "si", "rop", "ex", "gal"];
-  const word = () => syllables[next() % 12]! + syllables[next() % 12]! + syllables[next() % 12]!;
-  return Array.from({ length: sentences }, () => `${word()} saw ${word()} ${next() % 1000}.`).join("\n");
-}
 
 async function setup() {
   const corpusDir = mkdtempSync(join(tmpdir(), "lookout-progress-"));
@@ -85,7 +77,7 @@ describe("a long refresh shows its progress in the deferred reply", () => {
     expect(report.content).toBe(""); // the progress line is gone
     expect(after).toEqual([]); // no progress edit lands over the report
     expect(s.unmatchedRequests).toEqual([]);
-  });
+  }, 60_000);
 
   it("/corpus add: the progress follows what was added, and a failed progress edit does not stop the refresh or its report", async () => {
     const { s, logLines } = await setup();
@@ -107,5 +99,5 @@ describe("a long refresh shows its progress in the deferred reply", () => {
     expect(report.content).toBe("Corpus: added pelican-bridge.txt (79 B).");
     expect(report.embeds[0].description).toContain(`**Documents:** ${DOCUMENTS + 1} (1 added, 0 changed, 0 removed)`);
     expect(after).toEqual([]);
-  });
+  }, 60_000);
 });
