@@ -14,7 +14,7 @@ import { Library } from "../../src/corpus/library.js";
 import { startBot } from "../../src/discord/bot.js";
 import { createLogger } from "../../src/log.js";
 import { generatedDocument } from "../generated-text.js";
-import { startDiscordStandIn, type ActorOptions, type DiscordStandIn, type RecordedRequest } from "../discord-stand-in/index.js";
+import { snowflake, startDiscordStandIn, type ActorOptions, type DiscordStandIn, type RecordedRequest } from "../discord-stand-in/index.js";
 
 const EDIT_ORIGINAL = "/webhooks/:applicationId/:token/messages/:messageId";
 const MOD: ActorOptions = { userId: "300000000000000001", memberPermissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages };
@@ -99,5 +99,18 @@ describe("a long refresh shows its progress in the deferred reply", () => {
     expect(report.content).toBe("Corpus: added pelican-bridge.txt (79 B).");
     expect(report.embeds[0].description).toContain(`**Documents:** ${DOCUMENTS + 1} (1 added, 0 changed, 0 removed)`);
     expect(after).toEqual([]);
+  }, 60_000);
+
+  it("makes no progress edit once the interaction's 15-minute token is about to expire, and still sends the report", async () => {
+    const { s, corpusDir } = await setup();
+    writeFileSync(join(corpusDir, "zz-new.txt"), generatedDocument(999, 100));
+    // An interaction made 14½ minutes ago (its id tells discord.js when), answered now.
+    const old = { ...s.slashCommand("refresh", {}, MOD), id: snowflake(Date.now() - 14.5 * 60_000) };
+    const { d } = s.sendInteraction(old);
+    expect((await s.waitForInteractionResponse(d.id, 5000)).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    const { before, report } = await editsUntilReport(s, d.id);
+    expect(before).toEqual([]);
+    expect(report.embeds[0].title).toBe("Corpus refreshed");
+    expect(report.content).toBeUndefined(); // nothing to replace
   }, 60_000);
 });
