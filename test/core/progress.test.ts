@@ -56,6 +56,19 @@ describe("ProgressEstimator", () => {
     );
   });
 
+  it("goes by the last few seconds' rate, so that a slow start stops counting once it is past", () => {
+    const estimator = new ProgressEstimator();
+    // The first document takes 3 s (the language model loading), then 10 documents a second.
+    estimator.update({ phase: "analysing", documentsDone: 1, documentsTotal: 200, sentences: 100, elapsedMs: 3000 });
+    let view = estimator.update({ phase: "analysing", documentsDone: 11, documentsTotal: 200, sentences: 1100, elapsedMs: 4000 });
+    expect(view.secondsLeft).toBeCloseTo(189 / (11 / 4)); // the slow start still in the window: 69 s
+    for (let s = 5; s <= 10; s++) view = estimator.update({ phase: "analysing", documentsDone: 1 + (s - 3) * 10, documentsTotal: 200, sentences: (1 + (s - 3) * 10) * 100, elapsedMs: s * 1000 });
+    expect(view.documentsDone).toBe(71);
+    expect(view.secondsLeft).toBeCloseTo(129 / 10); // 10 a second over the last 5 s
+    expect(view.sentencesPerSecond).toBeCloseTo(1000);
+    expect(describeProgress(view)).toBe("analysing 71/200 documents, 7,100 sentences, 1,000 sentences/s, about 13 s left");
+  });
+
   it("tells minutes once it is over a minute and a half", () => {
     const estimator = new ProgressEstimator();
     estimator.update({ phase: "reading", documentsDone: 10, documentsTotal: 10, sentences: 0, elapsedMs: 1000 });
