@@ -5,8 +5,10 @@ import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js
 import { createLogger } from "./log.js";
 import { describeLibraryEvent, openLibrary } from "./open-library.js";
 import { formatReload, runConsoleChat } from "./console/chat.js";
-import { watchCorpus } from "./corpus/watch.js";
-import { showBuildProgress } from "./console/progress-display.js";
+import { watchCorpus, type Refreshable } from "./corpus/watch.js";
+import { showBuildProgress, type ProgressDisplay } from "./console/progress-display.js";
+import type { RefreshReport } from "./core/contracts.js";
+import type { ProgressListener } from "./core/progress.js";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -47,8 +49,10 @@ async function main(): Promise<void> {
         "No DISCORD_TOKEN is set, so this is the local console chat on the same engine.\n" +
         "To connect Discord: copy .env.example to .env, set DISCORD_TOKEN (README: \"Connecting Discord\"), then npm start.\n\n",
     );
+    // Plain lines, not the bar: the chat may be waiting at its prompt on the same terminal.
+    const watched = showingProgress(library, () => showBuildProgress({ stream: process.stderr, label: "watch: refreshing", bar: false }));
     const stopWatching = config.corpusWatch
-      ? watchCorpus(library, {
+      ? watchCorpus(watched, {
           dir: config.corpusDir,
           debounceMs: config.corpusWatchDebounceMs,
           ignore: [config.cacheDir],
@@ -76,12 +80,15 @@ async function main(): Promise<void> {
   const bot = await startBot(config, library, logger);
   // Its own refreshes go through the bot's library, which notes each corpus change in the store as /refresh's are;
   // waiting for a reload already running (a moderator's) does not note that one a second time.
-  const watched = {
-    get isRefreshing() {
-      return library.isRefreshing;
+  const watched = showingProgress(
+    {
+      get isRefreshing() {
+        return library.isRefreshing;
+      },
+      refresh: (onProgress?: ProgressListener) => (library.isRefreshing ? library.refresh(onProgress) : bot.context.library.refresh(onProgress)),
     },
-    refresh: () => (library.isRefreshing ? library.refresh() : bot.context.library.refresh()),
-  };
+    () => showBuildProgress({ stream: process.stderr, label: "Refreshing after file changes", log: (text, figures) => logger.info({ progress: figures, trigger: "watch" }, text) }),
+  );
   const stopWatching = config.corpusWatch
     ? watchCorpus(watched, {
         dir: config.corpusDir,
@@ -127,6 +134,19 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** The watcher's refreshes with their progress shown: it starts them on its own, so a long one would otherwise go unseen. */
+function showingProgress(library: Refreshable & { refresh(onProgress?: ProgressListener): Promise<RefreshReport> }, display: () => ProgressDisplay): Refreshable {
+  return {
+    get isRefreshing() {
+      return library.isRefreshing;
+    },
+    refresh() {
+      const shown = display();
+      return library.refresh(shown.onProgress).finally(() => shown.finish());
+    },
+  };
 }
 
 main().catch((error: Error) => {

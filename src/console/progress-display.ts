@@ -22,6 +22,8 @@ export interface ProgressDisplayOptions {
   stream: ProgressStream;
   /** Not a TTY: each line goes here instead of the stream (the bot's logger), with the figures. */
   log?: (text: string, progress: BuildProgress) => void;
+  /** Draw the bar; default: when the stream is a TTY. False for a build that runs while the console chat waits at its prompt. */
+  bar?: boolean;
   /** What is being built, at the start of each line: "Loading the corpus", "Refreshing". */
   label?: string;
   /** Builds quicker than this show nothing. */
@@ -44,7 +46,7 @@ const CLEAR_LINE = "\r\x1b[2K";
 
 export function showBuildProgress(options: ProgressDisplayOptions): ProgressDisplay {
   const { stream, log, label = "Building the corpus", delayMs = SHOW_AFTER_MS, logEveryMs = LOG_EVERY_MS } = options;
-  const tty = stream.isTTY === true;
+  const tty = options.bar ?? stream.isTTY === true;
   const estimator = new ProgressEstimator();
   let barShown = false;
   let lastLogMs = -Infinity;
