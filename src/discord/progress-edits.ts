@@ -16,6 +16,11 @@ import { payload } from "./payload.js";
 export const PROGRESS_EDIT_MS = 3_000;
 /** An interaction's token lets the bot edit its reply for 15 minutes; edits stop a minute before. */
 const EDITABLE_FOR_MS = 14 * 60_000;
+/**
+ * discord.js already retries server errors and waits out rate limits, so an edit that fails is likely to fail
+ * again (a deleted reply, a dead token): after this many in a row, progress edits stop (the report is still tried).
+ */
+const MAX_FAILED_EDITS = 3;
 
 export interface ProgressEdits {
   readonly onProgress: ProgressListener;
@@ -34,6 +39,7 @@ export function editRepliesWithProgress(interaction: Editable, options: { interv
   let shown: BuildProgress | undefined;
   let inFlight: Promise<void> | undefined;
   let attempted = false;
+  let failures = 0;
 
   const tick = () => {
     if (latest === undefined || latest === shown || inFlight !== undefined) return;
@@ -44,8 +50,13 @@ export function editRepliesWithProgress(interaction: Editable, options: { interv
     const content = describe(describeProgress(latest)).slice(0, DiscordLimits.content);
     inFlight = interaction
       .editReply(payload({ content }))
-      .then(() => undefined)
-      .catch((error: unknown) => logger.warn({ err: error, interaction: interaction.id }, "could not show the refresh's progress; it goes on"))
+      .then(() => void (failures = 0))
+      .catch((error: unknown) => {
+        failures++;
+        const givingUp = failures >= MAX_FAILED_EDITS;
+        if (givingUp) stopTimer();
+        logger.warn({ err: error, interaction: interaction.id, failures }, `could not show the refresh's progress; it goes on${givingUp ? " (no more progress edits)" : ""}`);
+      })
       .finally(() => (inFlight = undefined));
   };
   const timer = setInterval(tick, intervalMs);

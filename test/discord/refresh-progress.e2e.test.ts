@@ -101,6 +101,18 @@ describe("a long refresh shows its progress in the deferred reply", () => {
     expect(after).toEqual([]);
   }, 60_000);
 
+  it("gives up progress edits after three failed ones in a row, and still sends the report", async () => {
+    const { s, corpusDir, logLines } = await setup();
+    writeFileSync(join(corpusDir, "zz-new.txt"), generatedDocument(999, 100));
+    for (let i = 0; i < 3; i++) s.respondOnce((r) => r.route === EDIT_ORIGINAL && r.method === "PATCH", { status: 404, body: { code: 10008, message: "Unknown Message" } });
+    const { d } = s.sendInteraction(s.slashCommand("refresh", {}, MOD));
+    expect((await s.waitForInteractionResponse(d.id, 5000)).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
+    const { before, report } = await editsUntilReport(s, d.id);
+    expect(before).toHaveLength(3); // each refused; none after the third, though the build ran on for many more 50 ms ticks
+    expect(logLines.filter((l) => l.includes("no more progress edits"))).toHaveLength(1);
+    expect(report.embeds[0].title).toBe("Corpus refreshed");
+  }, 60_000);
+
   it("makes no progress edit once the interaction's 15-minute token is about to expire, and still sends the report", async () => {
     const { s, corpusDir } = await setup();
     writeFileSync(join(corpusDir, "zz-new.txt"), generatedDocument(999, 100));
