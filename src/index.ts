@@ -6,8 +6,11 @@ import { createLogger } from "./log.js";
 import { describeLibraryEvent, openLibrary } from "./open-library.js";
 import { describeOpened, formatReload, runConsoleChat } from "./console/chat.js";
 import { loadCountsOf } from "./corpus/library.js";
-import { watchCorpus } from "./corpus/watch.js";
+import { watchCorpus, type Refreshable } from "./corpus/watch.js";
 import { linkToManager } from "./sharding/shard-link.js";
+import { showBuildProgress, type ProgressDisplay } from "./console/progress-display.js";
+import type { RefreshReport } from "./core/contracts.js";
+import type { ProgressListener } from "./core/progress.js";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -21,12 +24,22 @@ async function main(): Promise<void> {
   const started = performance.now();
   const logger = createLogger({ level: config.logLevel, ...(config.shard && { shard: config.shard.id }) });
   const consoleChat = !config.discordToken;
-  const library = await openLibrary(config, (event) => {
-    const { level, text } = describeLibraryEvent(event);
-    if (consoleChat) {
-      if (level === "warn") process.stderr.write(`warning: ${text}\n`);
-    } else logger[level](event, text);
+  // A bar on a terminal; otherwise the console chat writes plain lines to stderr and the bot logs them.
+  const progress = showBuildProgress({
+    stream: process.stderr,
+    label: "Loading the corpus",
+    ...(!consoleChat && { log: (text, figures) => logger.info({ progress: figures }, text) }),
   });
+  const library = await openLibrary(
+    config,
+    (event) => {
+      const { level, text } = describeLibraryEvent(event);
+      if (consoleChat) {
+        if (level === "warn") process.stderr.write(`warning: ${text}\n`);
+      } else logger[level](event, text);
+    },
+    { onProgress: progress.onProgress },
+  ).finally(() => progress.finish());
   const kb = library.current;
   const loaded = { documents: kb.documents.length, sentences: kb.sentenceCount, ms: Math.round(performance.now() - started), ...library.opened };
 
@@ -37,8 +50,10 @@ async function main(): Promise<void> {
         "No DISCORD_TOKEN is set, so this is the local console chat on the same engine.\n" +
         "To connect Discord: copy .env.example to .env, set DISCORD_TOKEN (README: \"Connecting Discord\"), then npm start.\n\n",
     );
+    // Plain lines, not the bar: the chat may be waiting at its prompt on the same terminal.
+    const watched = showingProgress(library, () => showBuildProgress({ stream: process.stderr, label: "watch: refreshing", bar: false }));
     const stopWatching = config.corpusWatch
-      ? watchCorpus(library, {
+      ? watchCorpus(watched, {
           dir: config.corpusDir,
           debounceMs: config.corpusWatchDebounceMs,
           ignore: [config.cacheDir],
@@ -70,12 +85,15 @@ async function main(): Promise<void> {
   const watchHere = config.corpusWatch && (config.shard === undefined || config.shard.id === 0);
   // Its own refreshes go through the bot's library, which notes each corpus change in the store as /refresh's are;
   // waiting for a reload already running (a moderator's) does not note that one a second time.
-  const watched = {
-    get isRefreshing() {
-      return library.isRefreshing;
+  const watched = showingProgress(
+    {
+      get isRefreshing() {
+        return library.isRefreshing;
+      },
+      refresh: (onProgress?: ProgressListener) => (library.isRefreshing ? library.refresh(onProgress) : bot.context.library.refresh(onProgress)),
     },
-    refresh: () => (library.isRefreshing ? library.refresh() : bot.context.library.refresh()),
-  };
+    () => showBuildProgress({ stream: process.stderr, label: "Refreshing after file changes", log: (text, figures) => logger.info({ progress: figures, trigger: "watch" }, text) }),
+  );
   const stopWatching = watchHere
     ? watchCorpus(watched, {
         dir: config.corpusDir,
@@ -128,6 +146,19 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(1), 10_000).unref();
     shutdown("the sharding manager exited");
   });
+}
+
+/** The watcher's refreshes with their progress shown: it starts them on its own, so a long one would otherwise go unseen. */
+function showingProgress(library: Refreshable & { refresh(onProgress?: ProgressListener): Promise<RefreshReport> }, display: () => ProgressDisplay): Refreshable {
+  return {
+    get isRefreshing() {
+      return library.isRefreshing;
+    },
+    refresh() {
+      const shown = display();
+      return library.refresh(shown.onProgress).finally(() => shown.finish());
+    },
+  };
 }
 
 main().catch((error: Error) => {

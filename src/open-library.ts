@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import type { Config } from "./config.js";
 import { Library } from "./corpus/library.js";
+import type { ProgressListener } from "./core/progress.js";
 import { SemanticStage, type SemanticStageOptions } from "./semantic/stage.js";
 import { startUseLiteEncoder, USE_LITE_IDENTITY } from "./semantic/use-lite.js";
 import { readVectorFile, writeVectorFile } from "./semantic/vector-file.js";
@@ -22,6 +23,8 @@ export interface OpenLibraryOptions {
   corpusDir?: string;
   /** false: neither read nor save the index in CACHE_DIR (`ask --no-cache`); sentence vectors are still reused. */
   useIndexCache?: boolean;
+  /** Hears how far the first build got (see Library.open). */
+  onProgress?: ProgressListener;
 }
 
 export async function openLibrary(config: Config, onEvent?: (event: LibraryEvent) => void, options: OpenLibraryOptions = {}): Promise<Library> {
@@ -49,14 +52,17 @@ export async function openLibrary(config: Config, onEvent?: (event: LibraryEvent
     else if (saved.problem !== "none saved yet") onEvent?.({ kind: "vectors-not-reused", file: vectorFile, problem: saved.problem });
   }
   try {
-    return await Library.open({
+    return await Library.open(
+      {
       corpusDir,
       maxFileBytes: config.maxFileBytes,
       maxQuestionChars: config.maxQuestionChars,
       ...(semantic && { semantic }),
       ...(options.useIndexCache !== false && { cacheDir: indexCacheDir(config.cacheDir, corpusDir) }),
       onWarning: (message) => onEvent?.({ kind: "index-cache", message }),
-    });
+      },
+      options.onProgress,
+    );
   } catch (error) {
     await semantic?.close();
     throw error;

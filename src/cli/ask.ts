@@ -18,6 +18,7 @@ import { describeLibraryEvent, openLibrary } from "../open-library.js";
 import { toJsonLine } from "./json-line.js";
 import { formatAnswer } from "../console/format.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../core/knowledge-base.js";
+import { showBuildProgress } from "../console/progress-display.js";
 
 /** How many results --top may ask for: an answer holds at most this many excerpts. */
 const MAX_TOP = DEFAULT_ENGINE_OPTIONS.maxExcerpts;
@@ -58,14 +59,16 @@ async function main(): Promise<void> {
   });
   const top = parseTop(values.top);
   const config = loadConfigFromEnvironment();
+  // On stderr, like every note: stdout holds only answers (with --json, only JSON lines).
+  const progress = showBuildProgress({ stream: process.stderr, label: "Loading the corpus" });
   const library = await openLibrary(
     config,
     (event) => {
       const { level, text } = describeLibraryEvent(event);
       if (level === "warn") process.stderr.write(`warning: ${text}\n`);
     },
-    { corpusDir: values.corpus ?? config.corpusDir, useIndexCache: !values["no-cache"] },
-  );
+    { corpusDir: values.corpus ?? config.corpusDir, useIndexCache: !values["no-cache"], onProgress: progress.onProgress },
+  ).finally(() => progress.finish());
   for (const s of library.skipped) process.stderr.write(`skipped ${s.id}: ${s.reason}\n`);
   await library.semantic?.whenReady(library.current);
   const answer = async (question: string) => {

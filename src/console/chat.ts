@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import type { RefreshReport } from "../core/contracts.js";
 import { loadCountsOf, type Library, type LoadCounts } from "../corpus/library.js";
 import { formatAnswer, formatSources } from "./format.js";
+import { showBuildProgress, type ProgressStream } from "./progress-display.js";
 
 const HELP = `Type a question and press Enter. Commands:
   /sources   the documents in the corpus
@@ -26,7 +27,13 @@ export function formatReload(r: RefreshReport & Partial<LoadCounts>): string {
   ].join("\n");
 }
 
-export async function runConsoleChat(library: Library, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Promise<void> {
+/** `progress`: where a /refresh longer than a second shows its progress (a bar on a terminal). */
+export async function runConsoleChat(
+  library: Library,
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout,
+  progress: ProgressStream = process.stderr,
+): Promise<void> {
   const tty = (output as NodeJS.WriteStream).isTTY === true;
   const say = (text: string) => output.write(text + "\n");
   const rl = createInterface({ input, output, prompt: "ask> ", terminal: tty });
@@ -38,8 +45,10 @@ export async function runConsoleChat(library: Library, input: NodeJS.ReadableStr
     if (text === "/help") say(HELP);
     else if (text === "/sources") say(formatSources(library.current));
     else if (text === "/refresh") {
+      const display = showBuildProgress({ stream: progress, label: "Refreshing" });
       try {
-        say(formatReload(await library.refresh()));
+        const report = await library.refresh(display.onProgress).finally(() => display.finish());
+        say(formatReload(report));
       } catch (error) {
         say(`Refresh failed, the previous corpus keeps answering: ${(error as Error).message}`);
       }

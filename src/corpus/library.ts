@@ -12,7 +12,8 @@
 import { IndexCache, type RejectedFile, type SegmentCodec } from "../cache/index-cache.js";
 import { CorpusSegment, SentenceKnowledgeBase, type EngineOptions } from "../core/knowledge-base.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
-import type { ProgressListener } from "../core/progress.js";
+import type { BuildProgress, ProgressListener } from "../core/progress.js";
+import { progressReporter } from "../core/progress-reporter.js";
 import { LINES_PER_STEP, runInSlices, runToEnd, type Steps } from "../core/steps.js";
 import type { Answer, SkippedFile } from "../core/types.js";
 import type { SemanticStage } from "../semantic/stage.js";
@@ -62,17 +63,11 @@ const SEGMENTS: SegmentCodec<CorpusSegment> = {
   documentsOf: (segment) => segment.documents,
 };
 
-/** Reports the "reading" phase (files read by their readers) at most every 100 ms, and at its start. */
+/** Reports the "reading" phase (files read by their readers), throttled; nothing when there is nothing to read. */
 function readingProgress(listener: ProgressListener | undefined, total: number): ((done: number) => void) | undefined {
   if (!listener || total === 0) return undefined;
-  const started = performance.now();
-  let last = -Infinity;
-  return (done) => {
-    const now = performance.now();
-    if (done > 0 && now - last < 100) return;
-    last = now;
-    listener({ phase: "reading", documentsDone: done, documentsTotal: total, sentences: 0, elapsedMs: Math.round(now - started) });
-  };
+  const report = progressReporter(listener);
+  return (done) => report({ phase: "reading", documentsDone: done, documentsTotal: total, sentences: 0 });
 }
 
 /** How long a build works before the event loop gets a turn, so a bot refreshing keeps answering. */
@@ -91,6 +86,8 @@ export class Library {
   /** The one reload asked for while another ran: it starts when that one ends. */
   private queued: Promise<LibraryRefreshReport> | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** Callers of refresh() that want its progress, until the reload they asked for ends (a caller joining or following one too). */
+  private readonly refreshListeners = new Set<ProgressListener>();
 
   private constructor(
     private readonly options: LibraryOptions,
@@ -109,13 +106,14 @@ export class Library {
     options.semantic?.track(kb);
   }
 
-  static async open(options: LibraryOptions): Promise<Library> {
+  /** `onProgress` (or the options') hears how far the first build got (reading, analysing, indexing), about ten times a second. */
+  static async open(options: LibraryOptions, onProgress: ProgressListener | undefined = options.onProgress): Promise<Library> {
     const cache = options.cacheDir === undefined ? undefined : new IndexCache({ cacheDir: options.cacheDir, codec: SEGMENTS, ...(options.indexVersion !== undefined && { version: options.indexVersion }) });
     const saved = cache?.load() ?? { segments: [], rejected: [], stamps: new Map<string, FileStamp>(), problems: [] };
     for (const problem of saved.problems) options.onWarning?.(`saved index not reused: ${problem}; its documents are read and analysed again`);
     const base = SentenceKnowledgeBase.fromSegments(saved.segments, Library.engineOptions(options));
     // Nothing is served yet: the folder is read with blocking reads, far faster for many small files.
-    const { kb, skipped, rejected, stamps, counts, hashed } = await Library.update(options, base, saved.rejected, { blocking: true, stamps: saved.stamps });
+    const { kb, skipped, rejected, stamps, counts, hashed } = await Library.update(options, base, saved.rejected, onProgress, { blocking: true, stamps: saved.stamps });
     const library = new Library(options, cache, kb, skipped, rejected, stamps, counts);
     // Saved when anything differs from what is saved: the index, a file read, a part of the cache not reused.
     if (kb !== base || hashed > 0 || saved.problems.length > 0) library.saveInBackground(kb);
@@ -157,7 +155,17 @@ export class Library {
    * request made meanwhile shares that run), so a change made during a reload is never missed. Rejects
    * (the old index still serving) on failure.
    */
-  refresh(): Promise<LibraryRefreshReport> {
+  refresh(onProgress?: ProgressListener): Promise<LibraryRefreshReport> {
+    const run = this.requestReload();
+    if (onProgress) {
+      this.refreshListeners.add(onProgress);
+      const done = () => void this.refreshListeners.delete(onProgress);
+      run.then(done, done);
+    }
+    return run;
+  }
+
+  private requestReload(): Promise<LibraryRefreshReport> {
     if (this.running && this.runningJoinable) return this.running;
     if (this.queued) return this.queued;
     if (!this.running) return this.startReload();
@@ -192,7 +200,7 @@ export class Library {
     this.runningJoinable = false;
     const started = performance.now();
     const before = this.kb;
-    const { kb, skipped, rejected, stamps, counts, hashed, added, changed, removed } = await Library.update(this.options, before, this.rejected, { stamps: this.stamps });
+    const { kb, skipped, rejected, stamps, counts, hashed, added, changed, removed } = await Library.update(this.options, before, this.rejected, (progress) => this.tellProgress(progress), { stamps: this.stamps });
     this.kb = kb;
     this.lastSkipped = skipped;
     this.rejected = rejected;
@@ -217,6 +225,17 @@ export class Library {
     };
   }
 
+  /** A reload's progress, to the options' listener and every caller waiting for it; a failing display fails nothing. */
+  private tellProgress(progress: BuildProgress): void {
+    for (const listener of [this.options.onProgress, ...this.refreshListeners]) {
+      try {
+        listener?.(progress);
+      } catch {
+        // One caller's display must not keep the others from theirs, nor fail the reload.
+      }
+    }
+  }
+
   private static engineOptions(options: LibraryOptions): Partial<EngineOptions> {
     return { ...options.engine, maxQuestionChars: options.maxQuestionChars };
   }
@@ -226,13 +245,13 @@ export class Library {
    * hash `base` holds are reused, new and changed ones read and analysed, the others dropped. A file its
    * reader refused before (`rejectedBefore`) is not read again while its hash is the same: the same reason stands.
    */
-  private static async update(options: LibraryOptions, base: SentenceKnowledgeBase, rejectedBefore: readonly RejectedFile[], scanning: ScanOptions = {}) {
+  private static async update(options: LibraryOptions, base: SentenceKnowledgeBase, rejectedBefore: readonly RejectedFile[], onProgress: ProgressListener | undefined, scanning: ScanOptions = {}) {
     const documents = new Map(base.documents.map((d) => [d.id, d.hash]));
     const known = new Map([...rejectedBefore.map((r) => [r.id, r.hash] as const), ...documents]);
     const scan = await scanCorpus(options.corpusDir, options.maxFileBytes, known, scanning);
     const hashes = new Map(scan.files.map((f) => [f.id, f.hash]));
     const toRead = scan.files.filter((f) => f.bytes !== undefined);
-    const read = await readScannedFiles(toRead, undefined, readingProgress(options.onProgress, toRead.length));
+    const read = await readScannedFiles(toRead, undefined, readingProgress(onProgress, toRead.length));
     const stillRejected = rejectedBefore.filter((r) => !documents.has(r.id) && hashes.get(r.id) === r.hash);
     const rejected = [...stillRejected, ...read.skipped.map((s) => ({ ...s, hash: hashes.get(s.id)! }))];
     const skipped = [...scan.skipped, ...rejected.map(({ id, reason }) => ({ id, reason }))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -246,7 +265,7 @@ export class Library {
     const kb =
       removed.length === 0 && read.documents.length === 0
         ? base
-        : await runInSlices(base.withChanges({ removed, added: read.documents }, hashes, options.onProgress), BUILD_SLICE_MS);
+        : await runInSlices(base.withChanges({ removed, added: read.documents }, hashes, onProgress), BUILD_SLICE_MS);
     const readIds = new Set(read.documents.map((d) => d.id));
     return {
       kb,

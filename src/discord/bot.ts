@@ -21,6 +21,7 @@ import { defaultGuildSettings } from "../settings.js";
 import { SafeStore, type SafeStoreOptions } from "../store/safe-store.js";
 import { GuildSettingsSource } from "./guild-settings.js";
 import { AnswerCache, ButtonLimiter, Cooldown, type AnswerCacheOptions } from "./state.js";
+import { PROGRESS_EDIT_MS } from "./progress-edits.js";
 
 /**
  * What the bot needs in a channel: View Channels, Send Messages, Send Messages in Threads, Create Public Threads
@@ -116,6 +117,8 @@ export interface StartBotOptions {
   buttonLimit?: { max: number; windowMs: number };
   /** Under the ShardingManager: the other shards, which /refresh and /corpus reload too. */
   shards?: ShardPeers;
+  /** How often a running refresh's deferred reply is edited with its progress. Default PROGRESS_EDIT_MS (3 s); tests shorten it. */
+  progressEditMs?: number;
 }
 
 /** The corpus, with each successful refresh also noted in the store. */
@@ -131,8 +134,8 @@ function recordingRefreshes(library: CorpusSource, store: SafeStore): CorpusSour
       return library.isRefreshing;
     },
     ask: (question) => library.ask(question),
-    async refresh() {
-      const report = await library.refresh();
+    async refresh(onProgress) {
+      const report = await library.refresh(onProgress);
       store.recordCorpusChange({ documents: report.documents, added: report.added, changed: report.changed, removed: report.removed });
       return report;
     },
@@ -164,6 +167,7 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
     answers: new AnswerCache(options.answerCache),
     cooldown: new Cooldown(config.cooldownSeconds),
     buttons: new ButtonLimiter(options.buttonLimit?.max, options.buttonLimit?.windowMs),
+    progressEditMs: options.progressEditMs ?? PROGRESS_EDIT_MS,
     store,
     guildSettings,
     state: { messageContent: wantMessageContent },

@@ -12,6 +12,7 @@ import { formatRefreshFailure, formatRefreshReport } from "../format-corpus.js";
 import { withShardReloads } from "../format-shards.js";
 import { admitModerator, MODERATOR_PERMISSION, moderatorCommandPermissions } from "../moderators.js";
 import { reloadResult } from "../../sharding/protocol.js";
+import { editRepliesWithProgress } from "../progress-edits.js";
 
 function builder(defaultMemberPermissions: bigint | null): SlashCommandBuilder {
   return new SlashCommandBuilder()
@@ -41,8 +42,14 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
   const started = performance.now();
   const others = ctx.shards?.reloadOthers();
   const here = ctx.shards?.id ?? 0;
+  const progress = editRepliesWithProgress(interaction, { intervalMs: ctx.progressEditMs, logger: ctx.logger, describe: (line) => `Refreshing… ${line}` });
+  // The report replaces the progress line (after any edit still in flight): its content is emptied unless it has a note of its own.
+  const content = async () => {
+    const edited = await progress.stop();
+    return joined ? { content: JOINED_NOTE } : edited ? { content: "" } : {};
+  };
   try {
-    const report = await ctx.library.refresh();
+    const report = await ctx.library.refresh(progress.onProgress);
     ctx.logger.info(
       {
         user: interaction.user.id,
@@ -57,11 +64,13 @@ export async function execute(interaction: ChatInputCommandInteraction, ctx: Bot
       },
       "corpus refreshed",
     );
-    await interaction.editReply(withShardReloads({ ...formatRefreshReport(report), ...(joined ? { content: JOINED_NOTE } : {}) }, reloadResult(here, report, 0), await others));
+    await interaction.editReply(withShardReloads({ ...formatRefreshReport(report), ...(await content()) }, reloadResult(here, report, 0), await others));
   } catch (error) {
     ctx.logger.warn({ err: error, user: interaction.user.id, joined }, "refresh failed; the previous corpus keeps serving");
-    const failure = { ...formatRefreshFailure(error, ctx.library.current), ...(joined ? { content: JOINED_NOTE } : {}) };
+    const failure = { ...formatRefreshFailure(error, ctx.library.current), ...(await content()) };
     await interaction.editReply(withShardReloads(failure, reloadResult(here, toError(error), performance.now() - started), await others));
+  } finally {
+    await progress.stop();
   }
 }
 
