@@ -54,12 +54,14 @@ export async function openLibrary(config: Config, onEvent?: (event: LibraryEvent
   try {
     return await Library.open(
       {
-      corpusDir,
-      maxFileBytes: config.maxFileBytes,
-      maxQuestionChars: config.maxQuestionChars,
-      ...(semantic && { semantic }),
-      ...(options.useIndexCache !== false && { cacheDir: indexCacheDir(config.cacheDir, corpusDir) }),
-      onWarning: (message) => onEvent?.({ kind: "index-cache", message }),
+        corpusDir,
+        maxFileBytes: config.maxFileBytes,
+        maxQuestionChars: config.maxQuestionChars,
+        ...(semantic && { semantic }),
+        ...(options.useIndexCache !== false && { cacheDir: indexCacheDir(config.cacheDir, corpusDir) }),
+        // Under sharding the shards share CACHE_DIR: shard 0 alone saves the index, the others read what it saved.
+        ...(config.shard !== undefined && config.shard.id !== 0 && { saveIndex: false }),
+        onWarning: (message) => onEvent?.({ kind: "index-cache", message }),
       },
       options.onProgress,
     );

@@ -29,6 +29,8 @@ export interface LibraryOptions {
   semantic?: SemanticStage;
   /** CACHE_DIR: the index is saved in its `index/` folder and reused by the next start. Unset: nothing saved. */
   cacheDir?: string;
+  /** false: the saved index is read but never written (every shard but one: several writers would remove each other's files). */
+  saveIndex?: boolean;
   /** A saved index not reused (why), or not saved: the work is redone, nothing is lost. */
   onWarning?: (message: string) => void;
   /** How far a build has got (analysing, indexing), while it runs. */
@@ -283,7 +285,7 @@ export class Library {
   /** Saves the index after the swap, one save after another; only the latest knowledge base is worth saving. */
   private saveInBackground(kb: SentenceKnowledgeBase): void {
     const cache = this.cache;
-    if (!cache) return;
+    if (!cache || this.options.saveIndex === false) return;
     this.saving = this.saving.then(async () => {
       if (this.kb !== kb) return; // a newer one is in service: its own save follows
       try {

@@ -243,3 +243,21 @@ describe("an index saved by another engine version", () => {
     expect(third.library.opened).toEqual({ reused: 4, read: 0, analysed: 0 });
   });
 });
+
+describe("a reader that does not save (every shard but one)", () => {
+  it("starts from the saved index and refreshes, but never writes it", { timeout: 15_000 }, async () => {
+    const { corpus, cache } = await savedOnce();
+    const manifestBefore = await readFile(path.join(indexDir(cache), "manifest.lkf"));
+    const segmentsBefore = await segmentFiles(cache);
+    const reader = await open(corpus, cache, { saveIndex: false });
+    expect(reader.library.opened).toEqual({ reused: 4, read: 0, analysed: 0 });
+    await writeFile(path.join(corpus, "tram.txt"), "The tram to the lighthouse runs every ten minutes.\n");
+    const report = await reader.library.refresh();
+    await reader.library.whenSaved();
+    expect(report.added).toEqual(["tram.txt"]);
+    expect((await reader.library.ask("How often does the tram run?")).excerpts[0]?.text).toContain("every ten minutes");
+    // What the saving shard wrote is untouched: no manifest rewritten, no segment file added or removed.
+    expect(await readFile(path.join(indexDir(cache), "manifest.lkf"))).toEqual(manifestBefore);
+    expect(await segmentFiles(cache)).toEqual(segmentsBefore);
+  });
+});
