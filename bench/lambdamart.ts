@@ -212,11 +212,14 @@ function growTree(data: RankingData, binned: Binned, grad: Float64Array, hess: F
   return { tree, leafOf };
 }
 
-/** Trains a tree ensemble; `onTree` sees each tree as it is added (for progress). */
-export function trainLambdaMart(data: RankingData, options: LambdaMartOptions, onTree?: (done: number) => void): RankerTree[] {
+/**
+ * Trains a tree ensemble; `onTree` sees each tree as it is added (for progress). With `initial`, the trees
+ * learn corrections to those scores (one per row) instead of a ranking from nothing.
+ */
+export function trainLambdaMart(data: RankingData, options: LambdaMartOptions, initial?: Float64Array, onTree?: (done: number) => void): RankerTree[] {
   const rows = data.label.length;
   const binned = binFeatures(data, options.allowed);
-  const scores = new Float64Array(rows);
+  const scores = initial ? Float64Array.from(initial) : new Float64Array(rows);
   const grad = new Float64Array(rows);
   const hess = new Float64Array(rows);
   const trees: RankerTree[] = [];

@@ -261,6 +261,8 @@ export interface RankerModel {
   /** Whether it needs sentence vectors (the semantic stage). */
   semantic: boolean;
   trees: RankerTree[];
+  /** A score the trees correct rather than replace: `scale` × the named feature (one of `features`). */
+  base?: { feature: string; scale: number };
 }
 
 /** A tree ensemble's score for one row of a model's own features (the learning rate is already in the leaves). */
@@ -293,9 +295,11 @@ function columnsOf(model: RankerModel): number[] {
 export function scoreRows(model: RankerModel, rows: readonly Float64Array[]): number[] {
   const columns = columnsOf(model);
   const own = new Float64Array(columns.length);
+  const base = model.base && model.features.indexOf(model.base.feature);
+  if (base !== undefined && base < 0) throw new Error(`Ranker model's base feature "${model.base!.feature}" is not among its features`);
   return rows.map((row) => {
     for (let i = 0; i < columns.length; i++) own[i] = row[columns[i]!]!;
-    return scoreTrees(model.trees, own);
+    return scoreTrees(model.trees, own) + (base === undefined ? 0 : model.base!.scale * own[base]!);
   });
 }
 
