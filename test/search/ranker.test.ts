@@ -95,6 +95,14 @@ describe("rankWithModel", () => {
     expect(ranked[0]!.score).toBeGreaterThan(ranked[ranked.length - 1]!.score);
   });
 
+  it("adds a scaled base feature when the trees correct a hand score", () => {
+    // Base −1 × rank keeps BM25's order except where the trees' +1 for a new number outweighs it.
+    const corrected: RankerModel = { ...model, trees: [stump(1, 0.5, 0, 1.5)], base: { feature: "rank", scale: -1 } };
+    const ranked = rankWithModel(corrected, corpus, { question, terms }, hits)!;
+    const expected = hits.map((h, rank) => -rank + (/\d/.test(sentences[h.sentence]!.text) ? 1.5 : 0));
+    expect(ranked.map((h) => h.score)).toEqual([...expected].sort((a, b) => b - a));
+  });
+
   it("leaves the order alone when a semantic model has no meaning to read, and refuses a model with features it does not know", () => {
     expect(rankWithModel({ ...model, semantic: true }, corpus, { question, terms }, hits)).toBeUndefined();
     expect(() => rankWithModel({ ...model, features: ["rank", "shoeSize"] }, corpus, { question, terms }, hits)).toThrow(/shoeSize/);
