@@ -95,7 +95,7 @@ export function candidateFeatures(corpus: CandidateCorpus, question: RankingQues
   const type = answerTypeOf(question.question);
   const questionTerms = new Set(question.terms);
   const questionWords = new Set(question.question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-  const wh = whWordOf(questionWords, question.question);
+  const wh = whWordOf(question.question);
 
   const matches = new Map<number, SentenceMatch>();
   const matchOf = (s: number): SentenceMatch => {
@@ -196,10 +196,11 @@ export function candidateFeatures(corpus: CandidateCorpus, question: RankingQues
   return rows;
 }
 
-function whWordOf(words: ReadonlySet<string>, question: string): number {
+/** The first question word's code (see the "whWord" feature). */
+function whWordOf(question: string): number {
   for (const word of question.toLowerCase().split(/[^a-z]+/)) {
     const code = WH_WORDS.get(word);
-    if (code !== undefined && words.has(word)) return code;
+    if (code !== undefined) return code;
   }
   return 0;
 }
