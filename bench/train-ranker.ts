@@ -157,8 +157,8 @@ for (const semantic of variants) {
   oof[semantic ? "semantic" : "bm25"] = ranks;
   // Paired against the engine the trees would replace: questions only one of the two gets right first.
   const baseline = groups.map((g) => rankOf(semantic ? g.fusion : g.sentences, g));
-  const won = ranks.filter((r, i) => r === 0 && baseline[i] !== 0).length;
-  const lost = ranks.filter((r, i) => r !== 0 && baseline[i] === 0).length;
+  const won = ranks.filter((r, i) => r === 1 && baseline[i] !== 1).length;
+  const lost = ranks.filter((r, i) => r !== 1 && baseline[i] === 1).length;
   console.log(`  trees, ${semantic ? "with cosine features   " : "BM25 features only     "} ${figures(ranks)}  (first right where ${semantic ? "fusion" : "BM25"} was not: ${won}, the reverse: ${lost})`);
 }
 const perFold = (ranks: readonly (number | null)[]) => Array.from({ length: FOLDS }, (_, f) => hitAt(ranks.filter((_, i) => groups[i]!.fold === f), 1).toFixed(3)).join(" ");
