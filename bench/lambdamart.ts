@@ -7,7 +7,7 @@
  *
  * Written here rather than taken from npm: the registry has no maintained JavaScript LambdaMART
  * (its gradient-boosting packages are scorers for models trained elsewhere, or classification only),
- * and this is about 200 lines. Output: the flat trees src/search/ranker.ts scores.
+ * and this is about 230 lines. Output: the flat trees src/search/ranker.ts scores.
  */
 import type { RankerTree } from "../src/search/ranker.js";
 
