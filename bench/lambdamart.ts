@@ -7,9 +7,9 @@
  *
  * Written here rather than taken from npm: the registry has no maintained JavaScript LambdaMART
  * (its gradient-boosting packages are scorers for models trained elsewhere, or classification only),
- * and this is about 230 lines. Output: the flat trees src/search/ranker.ts scores.
+ * and this is about 230 lines. Output: the flat trees bench/ranker.ts scores.
  */
-import type { RankerTree } from "../src/search/ranker.js";
+import type { RankerTree } from "./ranker.js";
 
 /** Candidates of many questions, row-major: rows of question q are groupStart[q] .. groupStart[q+1]. */
 export interface RankingData {

@@ -1,5 +1,5 @@
 /**
- * Trains and measures the learned ranker (src/search/ranker.ts): LambdaMART trees over features of
+ * Trains and measures the learned ranker (bench/ranker.ts): LambdaMART trees over features of
  * BM25's best RERANK_DEPTH candidates, on the SQuAD open half, measured by 5-fold cross-validation by
  * article (a question is always ranked by trees that never saw its article). Two variants: with the
  * cosine features (semantic stage on) and without them (SEMANTIC=off). Prints out-of-fold Hit@1, Hit@3
@@ -19,7 +19,7 @@ import { composeExcerpts } from "../src/core/compose.js";
 import { Library } from "../src/corpus/library.js";
 import type { Hit } from "../src/search/bm25.js";
 import type { MeaningOfQuestion } from "../src/search/fusion.js";
-import { RANKER_FEATURES, SEMANTIC_FEATURES, candidateFeatures, rankWithModel, scoreRows, type CandidateCorpus, type RankerFeature, type RankerModel } from "../src/search/ranker.js";
+import { RANKER_FEATURES, SEMANTIC_FEATURES, candidateFeatures, rankWithModel, scoreRows, type CandidateCorpus, type RankerFeature, type RankerModel } from "./ranker.js";
 import { startUseLiteEncoder } from "../src/semantic/use-lite.js";
 import { CORPUS_DIR, loadSeedQuestions, loadSquad } from "./data.js";
 import { trainLambdaMart, type LambdaMartOptions, type RankingData } from "./lambdamart.js";
@@ -49,7 +49,7 @@ const log = (line: string) => console.log(`[${((performance.now() - started) / 1
 
 /** The knowledge base's sentences as the ranker's features read them. */
 export function candidateCorpusOf(kb: SentenceKnowledgeBase): CandidateCorpus {
-  return { index: kb.index, documentOf: (s) => kb.sentences[s]!.document, positionOf: (s) => kb.sentences[s]!.position, textOf: (s) => kb.sentences[s]!.text };
+  return { index: kb.index, documentOf: (s) => kb.documentOf(s), positionOf: (s) => kb.positionOf(s), textOf: (s) => kb.sentenceText(s) };
 }
 
 // Vectors: cached by text, the missing ones computed now.
@@ -58,7 +58,7 @@ const seeds = loadSeedQuestions();
 const seedLibrary = await Library.open({ corpusDir: CORPUS_DIR, maxFileBytes: 5e6, maxQuestionChars: 500 });
 const seedKb = seedLibrary.current;
 const vectors = readVectorCache();
-const wanted = [...squad.sentences.map((s) => s.text), ...squad.questions.map((q) => q.question), ...seedKb.sentences.map((s) => s.text), ...seeds.map((q) => q.q)];
+const wanted = [...squad.sentences.map((s) => s.text), ...squad.questions.map((q) => q.question), ...seedKb.sentenceTexts(), ...seeds.map((q) => q.q)];
 const missing = [...new Set(wanted)].filter((t) => !vectors.has(t));
 if (missing.length) {
   log(`embedding ${missing.length} texts missing from the vector cache`);
@@ -70,7 +70,7 @@ if (missing.length) {
   await encoder.close();
   writeVectorCache(vectors);
 }
-const meaningOf = (kb: SentenceKnowledgeBase, question: string): MeaningOfQuestion => ({ query: vectors.get(question)!, vectorOf: (s) => vectors.get(kb.sentences[s]!.text) });
+const meaningOf = (kb: SentenceKnowledgeBase, question: string): MeaningOfQuestion => ({ query: vectors.get(question)!, vectorOf: (s) => vectors.get(kb.sentenceText(s)) });
 
 /** One question's candidates as the engine finds them, with the orders the baselines give them. */
 interface Group {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { trainLambdaMart, type RankingData } from "../bench/lambdamart.js";
-import { scoreTrees } from "../src/search/ranker.js";
+import { scoreTrees } from "../bench/ranker.js";
 
 /**
  * Questions of 10 candidates with 3 features: the right one is the only candidate whose feature 1 is above

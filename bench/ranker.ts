@@ -5,9 +5,9 @@
  *
  * The same `candidateFeatures` serves training and answering, so the two cannot drift apart.
  */
-import type { Hit, SentenceIndex } from "./bm25.js";
-import { cosine, type MeaningOfQuestion } from "./fusion.js";
-import { answerTypeOf, holdsAnswerType } from "../core/answer-type.js";
+import type { Hit, SentenceIndex } from "../src/search/bm25.js";
+import { cosine, type MeaningOfQuestion } from "../src/search/fusion.js";
+import { answerTypeOf, holdsAnswerType } from "../src/core/answer-type.js";
 
 /** What the features read of the corpus: the index's public methods and a sentence's document, place and text. */
 export interface CandidateCorpus {
@@ -84,11 +84,10 @@ interface SentenceMatch {
 export function candidateFeatures(corpus: CandidateCorpus, question: RankingQuestion, candidates: readonly Hit[]): Float64Array[] | undefined {
   const { index } = corpus;
   const { k1, b } = index.options;
-  const ids: number[] = [];
+  const ids: string[] = [];
   const idfs: number[] = [];
   for (const term of new Set(question.terms)) {
-    const id = index.termId(term);
-    if (id !== undefined) ids.push(id), idfs.push(index.idf(term));
+    if (index.hasTerm(term)) ids.push(term), idfs.push(index.idf(term));
   }
   const knownWeight = idfs.reduce((a, v) => a + v, 0) || 1;
   const slot = new Map(ids.map((id, j) => [id, j]));
@@ -101,14 +100,14 @@ export function candidateFeatures(corpus: CandidateCorpus, question: RankingQues
   const matchOf = (s: number): SentenceMatch => {
     let m = matches.get(s);
     if (!m) {
-      const termIds = index.sentenceTermIds(s);
+      const words = index.sentenceTerms(s);
       const counts = new Float64Array(ids.length);
       const positions: number[] = [];
-      for (let p = 0; p < termIds.length; p++) {
-        const j = slot.get(termIds[p]!);
+      for (let p = 0; p < words.length; p++) {
+        const j = slot.get(words[p]!);
         if (j !== undefined) counts[j]!++, positions.push(p);
       }
-      const inverseNorm = 1 / (1 - b + (b * termIds.length) / (index.averageLength || 1));
+      const inverseNorm = 1 / (1 - b + (b * words.length) / (index.averageLength || 1));
       let own = 0;
       const matched = new Uint8Array(ids.length);
       for (let j = 0; j < ids.length; j++) {
@@ -117,7 +116,7 @@ export function candidateFeatures(corpus: CandidateCorpus, question: RankingQues
         const tf = counts[j]! * inverseNorm;
         own += (idfs[j]! * tf * (k1 + 1)) / (tf + k1);
       }
-      m = { own, matched, length: termIds.length, span: spanOf(termIds, positions, slot, matched) };
+      m = { own, matched, length: words.length, span: spanOf(words, positions, slot, matched) };
       matches.set(s, m);
     }
     return m;
@@ -220,7 +219,7 @@ function countNew(text: string, pattern: RegExp, questionWords: ReadonlySet<stri
 }
 
 /** The fewest consecutive terms that hold every matched question term, divided by how many those are. */
-function spanOf(termIds: Int32Array, positions: readonly number[], slot: ReadonlyMap<number, number>, matched: Uint8Array): number {
+function spanOf(words: readonly string[], positions: readonly number[], slot: ReadonlyMap<string, number>, matched: Uint8Array): number {
   let distinct = 0;
   for (const v of matched) distinct += v;
   if (distinct <= 1) return 1;
@@ -228,11 +227,11 @@ function spanOf(termIds: Int32Array, positions: readonly number[], slot: Readonl
   let shortest = Infinity;
   let from = 0;
   for (let to = 0; to < positions.length; to++) {
-    const j = slot.get(termIds[positions[to]!]!)!;
+    const j = slot.get(words[positions[to]!]!)!;
     inWindow.set(j, (inWindow.get(j) ?? 0) + 1);
     while (inWindow.size === distinct) {
       shortest = Math.min(shortest, positions[to]! - positions[from]! + 1);
-      const k = slot.get(termIds[positions[from]!]!)!;
+      const k = slot.get(words[positions[from]!]!)!;
       const left = inWindow.get(k)! - 1;
       if (left === 0) inWindow.delete(k);
       else inWindow.set(k, left);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SentenceIndex, LUCENE_BM25_OPTIONS } from "../../src/search/bm25.js";
-import { RANKER_FEATURES, candidateFeatures, rankWithModel, scoreTrees, type CandidateCorpus, type RankerModel, type RankerTree } from "../../src/search/ranker.js";
-import { termsOf } from "../../src/text/analyser.js";
+import { SentenceIndex, LUCENE_BM25_OPTIONS } from "../src/search/bm25.js";
+import { RANKER_FEATURES, candidateFeatures, rankWithModel, scoreTrees, type CandidateCorpus, type RankerModel, type RankerTree } from "../bench/ranker.js";
+import { termsOf } from "../src/text/analyser.js";
 
 /** A stump: feature f ≤ t gives `low`, else `high`. */
 const stump = (f: number, t: number, low: number, high: number): RankerTree => ({ feature: [f, -1, -1], threshold: [t, 0, 0], left: [1, -1, -1], right: [2, -1, -1], value: [0, low, high] });
