@@ -5,7 +5,10 @@
  * Targets (issues "The Discord bot" and "The bot as a community tool"): /ask p99 under 50 ms, also while 50
  * questions a second are logged; a vote recorded in under 5 ms at p99; /stats over 1,000,000 logged
  * questions in under 2 s.
- *   npm run bench:discord [-- --count 1000 --stats-rows 1000000]
+ * Then the load test (bench/discord-load.ts; issue "Corpus operations at scale"): 100 refreshes while 50 questions a
+ * second are asked, no question failing and every answer from one whole corpus version.
+ *   npm run bench:discord [-- --count 1000 --stats-rows 1000000 --refreshes 100 --rate 50]
+ *   npm run bench:discord -- --load-only      (the load test alone)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,11 +23,44 @@ import { DAY_MS, Store, type QuestionRecord } from "../src/store/store.js";
 import { startDiscordStandIn, type DiscordStandIn, type SlashOptionsInput } from "../test/discord-stand-in/index.js";
 import { defaultFixtureIds } from "../test/discord-stand-in/payloads.js";
 import { loadSeed } from "./data.js";
+import { loadTable, runDiscordLoad, summarize, type LoadOptions } from "./discord-load.js";
 import { percentile } from "./scoring.js";
 
-const { values } = parseArgs({ options: { count: { type: "string", default: "500" }, "stats-rows": { type: "string", default: "1000000" } } });
+const { values } = parseArgs({
+  options: {
+    count: { type: "string", default: "500" },
+    "stats-rows": { type: "string", default: "1000000" },
+    refreshes: { type: "string", default: "100" },
+    rate: { type: "string", default: "50" },
+    "load-only": { type: "boolean", default: false },
+  },
+});
 const count = Number(values.count);
 const statsRows = Number(values["stats-rows"]);
+const loadOptions: LoadOptions = { refreshes: Number(values.refreshes), questionsPerSecond: Number(values.rate), quietSeconds: 10, pauseMs: 100 };
+
+async function loadTest(): Promise<void> {
+  const { refreshes, questionsPerSecond } = loadOptions;
+  console.log(
+    `\nUnder load, ${new Date().toISOString().slice(0, 10)}: ${refreshes} refreshes in sequence (add, change or remove a file, then /refresh by a moderator) ` +
+      `while ${questionsPerSecond} questions a second arrive (/ask, every 4th an @mention; a third seed questions, the rest about the files being changed), ` +
+      `first 2 s to warm up, then ${loadOptions.quietSeconds} s without refreshes. Round trips in ms (interaction or message sent → reply received by REST):\n`,
+  );
+  const result = await runDiscordLoad(loadOptions);
+  const summary = summarize(result);
+  console.log(loadTable(summary, loadOptions));
+  const { quiet, refreshes: busy } = result.loopDelay;
+  console.log(`\nEvent loop held up: p99 ${quiet.p99.toFixed(1)} ms, at most ${quiet.max.toFixed(1)} ms without refreshes; p99 ${busy.p99.toFixed(1)} ms, at most ${busy.max.toFixed(1)} ms during them.`);
+  const problems = [...result.questions.filter((q) => q.failure !== undefined || q.mixed || q.missed), ...result.refreshes.filter((r) => r.failure !== undefined)];
+  for (const problem of problems.slice(0, 10)) console.log(JSON.stringify(problem));
+  if (problems.length > 0 || result.botProblems.length > 0) process.exitCode = 1;
+  for (const line of result.botProblems.slice(0, 10)) console.log(`bot: ${line}`);
+}
+
+if (values["load-only"]) {
+  await loadTest();
+  process.exit(); // the latency and /stats runs below are skipped
+}
 
 const library = await Library.open({ corpusDir: new URL("../corpus", import.meta.url).pathname, maxFileBytes: 5 * 1024 * 1024, maxQuestionChars: 500 });
 const seed = loadSeed();
@@ -148,6 +184,8 @@ row("  of which the database queries", queryMs);
 await big.bot.stop();
 await big.standIn.close();
 rmSync(dir, { recursive: true, force: true });
+
+await loadTest();
 
 /**
  * `rows` questions over the last 30 days in the stand-in's guild: a third declined (drawn from 2,000

@@ -49,6 +49,15 @@ export interface Config {
   databasePath: string;
   /** QUESTION_LOG_DAYS: question texts (and their votes) are deleted after this many days. */
   questionLogDays: number;
+  /** SHARD_COUNT: shards `npm run start:sharded` starts; "auto" asks Discord (GET /gateway/bot) for its recommended count. */
+  shardCount: number | "auto";
+  /** SHARD_RESPAWN: `npm run start:sharded` starts a shard again when its process exits. */
+  shardRespawn: boolean;
+  /**
+   * The shard this process is, when discord.js's ShardingManager started it (it sets SHARDING_MANAGER, SHARDS and
+   * SHARD_COUNT in the child's environment); undefined under plain `npm start`.
+   */
+  shard: { id: number; count: number } | undefined;
 }
 
 /** Defaults, in one place. */
@@ -67,6 +76,8 @@ export const CONFIG_DEFAULTS = {
   askChannelThreads: false,
   databasePath: "data/lookout.db",
   questionLogDays: 30,
+  shardCount: "auto",
+  shardRespawn: true,
 } as const satisfies Partial<Config>;
 
 /** Thrown by `loadConfig`; `problems` lists every invalid variable, one sentence each. */
@@ -174,6 +185,27 @@ export function loadConfig(env: Env = process.env): Config {
     else problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got '${rawLevel}'`);
   }
 
+  const shardCount = (): number | "auto" => {
+    const raw = read("SHARD_COUNT");
+    if (raw === undefined || raw.toLowerCase() === "auto") return CONFIG_DEFAULTS.shardCount;
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isSafeInteger(value) && value >= 1) return value;
+    problems.push(`SHARD_COUNT must be auto (Discord's recommended count) or a whole number ≥ 1, got '${raw}'`);
+    return CONFIG_DEFAULTS.shardCount;
+  };
+
+  // Set by discord.js's ShardingManager in each shard process it forks (SHARDS is this process's shard id).
+  const shard = (): Config["shard"] => {
+    if (read("SHARDING_MANAGER") === undefined) return undefined;
+    const id = Number(read("SHARDS"));
+    const count = Number(read("SHARD_COUNT"));
+    if (!Number.isInteger(id) || !Number.isInteger(count) || id < 0 || id >= count) {
+      problems.push(`SHARDING_MANAGER is set but SHARDS ('${read("SHARDS") ?? ""}') and SHARD_COUNT ('${read("SHARD_COUNT") ?? ""}') are not a shard id below the count`);
+      return undefined;
+    }
+    return { id, count };
+  };
+
   const config: Config = {
     discordToken,
     discordApplicationId: snowflake("DISCORD_APPLICATION_ID"),
@@ -195,6 +227,9 @@ export function loadConfig(env: Env = process.env): Config {
     modLogChannelId: snowflake("MOD_LOG_CHANNEL_ID"),
     databasePath: read("DATABASE_PATH") ?? CONFIG_DEFAULTS.databasePath,
     questionLogDays: wholeNumber("QUESTION_LOG_DAYS", CONFIG_DEFAULTS.questionLogDays, 1),
+    shardCount: shardCount(),
+    shardRespawn: boolean("SHARD_RESPAWN", CONFIG_DEFAULTS.shardRespawn),
+    shard: shard(),
   };
   // An upload the loader would skip (over MAX_FILE_BYTES) is pointless: the default follows MAX_FILE_BYTES down,
   // and an explicit MAX_UPLOAD_BYTES above it is an error rather than a silent change.

@@ -4,8 +4,13 @@
 import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
 import { createLogger } from "./log.js";
 import { describeLibraryEvent, openLibrary } from "./open-library.js";
-import { formatReload, runConsoleChat } from "./console/chat.js";
-import { watchCorpus } from "./corpus/watch.js";
+import { describeOpened, formatReload, runConsoleChat } from "./console/chat.js";
+import { loadCountsOf } from "./corpus/library.js";
+import { watchCorpus, type Refreshable } from "./corpus/watch.js";
+import { linkToManager } from "./sharding/shard-link.js";
+import { showBuildProgress, type ProgressDisplay } from "./console/progress-display.js";
+import type { RefreshReport } from "./core/contracts.js";
+import type { ProgressListener } from "./core/progress.js";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -17,26 +22,38 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const started = performance.now();
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, ...(config.shard && { shard: config.shard.id }) });
   const consoleChat = !config.discordToken;
-  const library = await openLibrary(config, (event) => {
-    const { level, text } = describeLibraryEvent(event);
-    if (consoleChat) {
-      if (level === "warn") process.stderr.write(`warning: ${text}\n`);
-    } else logger[level](event, text);
+  // A bar on a terminal; otherwise the console chat writes plain lines to stderr and the bot logs them.
+  const progress = showBuildProgress({
+    stream: process.stderr,
+    label: "Loading the corpus",
+    ...(!consoleChat && { log: (text, figures) => logger.info({ progress: figures }, text) }),
   });
+  const library = await openLibrary(
+    config,
+    (event) => {
+      const { level, text } = describeLibraryEvent(event);
+      if (consoleChat) {
+        if (level === "warn") process.stderr.write(`warning: ${text}\n`);
+      } else logger[level](event, text);
+    },
+    { onProgress: progress.onProgress },
+  ).finally(() => progress.finish());
   const kb = library.current;
-  const loaded = { documents: kb.documents.length, sentences: kb.sentenceCount, ms: Math.round(performance.now() - started) };
+  const loaded = { documents: kb.documents.length, sentences: kb.sentenceCount, ms: Math.round(performance.now() - started), ...library.opened };
 
   if (consoleChat) {
     for (const s of library.skipped) process.stderr.write(`warning: skipped ${s.id}: ${s.reason}\n`);
     process.stdout.write(
-      `Lookout: ${loaded.documents} documents, ${loaded.sentences} sentences from ${config.corpusDir}/ (${loaded.ms} ms).\n` +
+      `Lookout: ${loaded.documents} documents, ${loaded.sentences} sentences from ${config.corpusDir}/ (${loaded.ms} ms; ${describeOpened(library.opened)}).\n` +
         "No DISCORD_TOKEN is set, so this is the local console chat on the same engine.\n" +
         "To connect Discord: copy .env.example to .env, set DISCORD_TOKEN (README: \"Connecting Discord\"), then npm start.\n\n",
     );
+    // Plain lines, not the bar: the chat may be waiting at its prompt on the same terminal.
+    const watched = showingProgress(library, () => showBuildProgress({ stream: process.stderr, label: "watch: refreshing", bar: false }));
     const stopWatching = config.corpusWatch
-      ? watchCorpus(library, {
+      ? watchCorpus(watched, {
           dir: config.corpusDir,
           debounceMs: config.corpusWatchDebounceMs,
           ignore: [config.cacheDir],
@@ -61,16 +78,23 @@ async function main(): Promise<void> {
   for (const s of library.skipped) logger.warn({ file: s.id, reason: s.reason }, `skipped ${s.id}: ${s.reason}`);
   logger.info(loaded, "corpus loaded");
   const { startBot } = await import("./discord/bot.js");
-  const bot = await startBot(config, library, logger);
+  // Sharding (npm run start:sharded): this process is one shard; its refreshes reach the others through the manager.
+  const shards = linkToManager(config.shard, library, logger);
+  const bot = await startBot(config, library, logger, shards === undefined ? {} : { shards });
+  // Under sharding one shard watches the folder (the others would all see the same changes) and reloads the rest.
+  const watchHere = config.corpusWatch && (config.shard === undefined || config.shard.id === 0);
   // Its own refreshes go through the bot's library, which notes each corpus change in the store as /refresh's are;
   // waiting for a reload already running (a moderator's) does not note that one a second time.
-  const watched = {
-    get isRefreshing() {
-      return library.isRefreshing;
+  const watched = showingProgress(
+    {
+      get isRefreshing() {
+        return library.isRefreshing;
+      },
+      refresh: (onProgress?: ProgressListener) => (library.isRefreshing ? library.refresh(onProgress) : bot.context.library.refresh(onProgress)),
     },
-    refresh: () => (library.isRefreshing ? library.refresh() : bot.context.library.refresh()),
-  };
-  const stopWatching = config.corpusWatch
+    () => showBuildProgress({ stream: process.stderr, label: "Refreshing after file changes", log: (text, figures) => logger.info({ progress: figures, trigger: "watch" }, text) }),
+  );
+  const stopWatching = watchHere
     ? watchCorpus(watched, {
         dir: config.corpusDir,
         debounceMs: config.corpusWatchDebounceMs,
@@ -89,11 +113,14 @@ async function main(): Promise<void> {
                 sentences: result.sentences,
                 sentencesAdded: result.sentencesAdded,
                 sentencesRemoved: result.sentencesRemoved,
+                // The library's reports say how many documents were reused, read and analysed.
+                ...loadCountsOf(result),
                 ms: result.milliseconds,
               },
               "corpus refreshed after file changes",
             );
           if (!(result instanceof Error)) for (const s of result.skipped) logger.warn({ file: s.id, reason: s.reason }, `skipped ${s.id}: ${s.reason}`);
+          void shards?.reloadOthers().then((results) => logger.info({ trigger: "watch", shards: results }, "other shards reloaded after file changes"));
         },
         onWatchError: (error) => logger.error({ err: error, dir: config.corpusDir }, "watching the corpus folder failed; /refresh still reloads it"),
       })
@@ -115,6 +142,23 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+  shards?.onManagerGone(() => {
+    setTimeout(() => process.exit(1), 10_000).unref();
+    shutdown("the sharding manager exited");
+  });
+}
+
+/** The watcher's refreshes with their progress shown: it starts them on its own, so a long one would otherwise go unseen. */
+function showingProgress(library: Refreshable & { refresh(onProgress?: ProgressListener): Promise<RefreshReport> }, display: () => ProgressDisplay): Refreshable {
+  return {
+    get isRefreshing() {
+      return library.isRefreshing;
+    },
+    refresh() {
+      const shown = display();
+      return library.refresh(shown.onProgress).finally(() => shown.finish());
+    },
+  };
 }
 
 main().catch((error: Error) => {

@@ -25,11 +25,13 @@ export const REDACTED_PATHS = [
   "error.url",
 ];
 
-export function createLogger(options: { level: LogLevel; name?: string }, destination?: DestinationStream): Logger {
+/** `shard`: under the ShardingManager, every line carries the shard id of the process that wrote it. */
+export function createLogger(options: { level: LogLevel; name?: string; shard?: number }, destination?: DestinationStream): Logger {
   const settings = {
     name: options.name ?? "lookout",
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
   };
-  return destination === undefined ? pino(settings) : pino(settings, destination);
+  const logger = destination === undefined ? pino(settings) : pino(settings, destination);
+  return options.shard === undefined ? logger : logger.child({ shard: options.shard });
 }

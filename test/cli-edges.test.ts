@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const ROOT = new URL("..", import.meta.url).pathname;
+/** On a busy machine even the shipped corpus can take over a second to load, and then its progress shows on stderr. */
+const PROGRESS_LINES = /^Loading the corpus: .*\n/gm;
 const ASK = ["--import", "tsx", "src/cli/ask.ts"];
 
 /** Runs the CLI to its end; resolves with its exit code and output whether it failed or not. */
@@ -58,7 +60,7 @@ describe("npm run ask: a reader that stops early", () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(JSON.parse(first)).toMatchObject({ question: "How was the call intercepted?", answered: true });
-    expect(stderr).toBe("");
+    expect(stderr.replace(PROGRESS_LINES, "")).toBe("");
     expect(code).toBe(0);
   }, 30_000);
 });

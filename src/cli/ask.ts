@@ -1,6 +1,9 @@
 /**
- * npm run --silent ask -- [question] [--corpus DIR] [--top N] [--json]
+ * npm run --silent ask -- [question] [--corpus DIR] [--top N] [--json] [--no-cache]
  * Answers one question, or one question per line of standard input when none is given.
+ * The corpus's index is saved in CACHE_DIR and reused by the next run for every file that did not change,
+ * so a batch of questions (one run each) does not read and analyse the corpus every time; --no-cache
+ * neither reads nor saves it.
  * With --json: exactly one JSON object per line on stdout, nothing else (benchmarks depend on it):
  * {"question", "answered", "confidence" (answered lines only: "high" or "low"), "results": [{"text", "score", "source": {"id", "title", "location"}}]},
  * where location is where the excerpt stands in its file: {"page"} (PDF), {"heading"} (web page, Word;
@@ -15,6 +18,7 @@ import { describeLibraryEvent, openLibrary } from "../open-library.js";
 import { toJsonLine } from "./json-line.js";
 import { formatAnswer } from "../console/format.js";
 import { DEFAULT_ENGINE_OPTIONS } from "../core/knowledge-base.js";
+import { showBuildProgress } from "../console/progress-display.js";
 
 /** How many results --top may ask for: an answer holds at most this many excerpts. */
 const MAX_TOP = DEFAULT_ENGINE_OPTIONS.maxExcerpts;
@@ -46,18 +50,25 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     args: joinTopValue(process.argv.slice(2)),
     allowPositionals: true,
-    options: { corpus: { type: "string" }, top: { type: "string", default: "3" }, json: { type: "boolean", default: false } },
+    options: {
+      corpus: { type: "string" },
+      top: { type: "string", default: "3" },
+      json: { type: "boolean", default: false },
+      "no-cache": { type: "boolean", default: false },
+    },
   });
   const top = parseTop(values.top);
   const config = loadConfigFromEnvironment();
+  // On stderr, like every note: stdout holds only answers (with --json, only JSON lines).
+  const progress = showBuildProgress({ stream: process.stderr, label: "Loading the corpus" });
   const library = await openLibrary(
     config,
     (event) => {
       const { level, text } = describeLibraryEvent(event);
       if (level === "warn") process.stderr.write(`warning: ${text}\n`);
     },
-    values.corpus ?? config.corpusDir,
-  );
+    { corpusDir: values.corpus ?? config.corpusDir, useIndexCache: !values["no-cache"], onProgress: progress.onProgress },
+  ).finally(() => progress.finish());
   for (const s of library.skipped) process.stderr.write(`skipped ${s.id}: ${s.reason}\n`);
   await library.semantic?.whenReady(library.current);
   const answer = async (question: string) => {

@@ -12,6 +12,7 @@ import type { KnowledgeBase } from "./contracts.js";
 import { DECLINE_MODEL } from "./decline-model.js";
 import { evidenceOf, outcomeOf, probabilityOf, type DeclineModel, type Evidence } from "./evidence.js";
 import type { BuildProgress, ProgressListener } from "./progress.js";
+import { progressReporter } from "./progress-reporter.js";
 import { CorpusSegment } from "./segment.js";
 import { sentencesInSteps, type CorpusSentence, type StoredSentence } from "./sentences.js";
 import { runInSlices, runToEnd, type Steps } from "./steps.js";
@@ -274,7 +275,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
    * exactly like a full build of the same documents. `hashes`: content hashes of the added documents.
    */
   *withChanges(changes: CorpusChanges, hashes: ReadonlyMap<string, string> = new Map(), onProgress?: ProgressListener): Steps<SentenceKnowledgeBase> {
-    const report = progressReporter(onProgress, changes.added.length);
+    const report = reporterFor(onProgress, changes.added.length);
     const gone = new Set(changes.removed);
     for (const document of changes.added) gone.add(document.id);
     const plan: Planned[] = [];
@@ -283,10 +284,10 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
       segment.documents.forEach((document, d) => gone.has(document.id) || kept.push(d));
       if (kept.length > 0) plan.push({ parts: [{ segment, documents: kept }], sentences: keptSentences(segment, kept) });
     }
-    report("analysing", 0, 0, true);
+    report("analysing", 0, 0);
     const added = yield* segmentsOfDocumentsInSteps(changes.added, hashes, this.options.segmentSentences, report);
     for (const segment of added) plan.push({ parts: [{ segment, documents: segment.documents.map((_, d) => d) }], sentences: segment.sentenceCount });
-    report("indexing", changes.added.length, sentencesIn(added), true);
+    report("indexing", changes.added.length, sentencesIn(added));
     const segments: CorpusSegment[] = [];
     for (const planned of mergeSmall(plan, this.options.segmentSentences)) {
       const [only] = planned.parts;
@@ -344,21 +345,12 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Reports progress at most every PROGRESS_EVERY_MS (and when forced: at a phase's start and end). */
-type Report = (phase: BuildProgress["phase"], documentsDone: number, sentences: number, force?: boolean) => void;
+/** A build's progress for one phase and count, throttled by progressReporter (a phase's start and end always pass). */
+type Report = (phase: BuildProgress["phase"], documentsDone: number, sentences: number) => void;
 
-const PROGRESS_EVERY_MS = 100;
-
-function progressReporter(listener: ProgressListener | undefined, documentsTotal: number): Report {
-  const started = performance.now();
-  let last = -Infinity;
-  return (phase, documentsDone, sentences, force = false) => {
-    if (!listener) return;
-    const now = performance.now();
-    if (!force && now - last < PROGRESS_EVERY_MS) return;
-    last = now;
-    listener({ phase, documentsDone, documentsTotal, sentences, elapsedMs: now - started });
-  };
+function reporterFor(listener: ProgressListener | undefined, documentsTotal: number): Report {
+  const report = progressReporter(listener);
+  return (phase, documentsDone, sentences) => report({ phase, documentsDone, documentsTotal, sentences });
 }
 
 /**
@@ -466,11 +458,11 @@ export function buildKnowledgeBase(documents: readonly SourceDocument[], options
  * Documents are analysed in the order given into segments of about SEGMENT_SENTENCES sentences.
  */
 export function* knowledgeBaseInSteps(documents: readonly SourceDocument[], options: Partial<EngineOptions> = {}, build: BuildOptions = {}): Steps<SentenceKnowledgeBase> {
-  const report = progressReporter(build.onProgress, documents.length);
-  report("analysing", 0, 0, true);
+  const report = reporterFor(build.onProgress, documents.length);
+  report("analysing", 0, 0);
   const { segmentSentences } = { ...DEFAULT_ENGINE_OPTIONS, ...options };
   const segments = yield* segmentsOfDocumentsInSteps(documents, build.hashes, segmentSentences, report);
-  report("indexing", documents.length, sentencesIn(segments), true);
+  report("indexing", documents.length, sentencesIn(segments));
   yield;
   return SentenceKnowledgeBase.fromSegments(segments, options);
 }

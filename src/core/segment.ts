@@ -14,8 +14,8 @@ import type { IndexedDocument, Place } from "./types.js";
 
 export type { IndexedDocument };
 
-/** Version of the flat form (toFlat/fromFlat): a record of another version is refused. */
-export const SEGMENT_FORMAT = 1;
+/** Version of the flat form (toFlat/fromFlat): a record of another version is refused. 2: postings arrays as Int32Array. */
+export const SEGMENT_FORMAT = 2;
 
 /** What `fromFlat` expects besides the postings: name → the typed array it must be. */
 const SENTENCE_ARRAYS = { textBytes: Uint8Array, textStart: Uint32Array, sentPage: Int32Array, sentLine: Int32Array, sentHeading: Int32Array } as const;

@@ -10,6 +10,8 @@
 import { Client, Events, GatewayIntentBits, OAuth2Routes, OAuth2Scopes, Partials, PermissionFlagsBits, type ClientOptions } from "discord.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
+import { reportReadiness } from "../sharding/readiness.js";
+import type { ShardPeers } from "../sharding/shard-link.js";
 import type { BotContext, CorpusSource } from "./context.js";
 import { ERROR_NOTICE, notice } from "./format.js";
 import { handleInteraction } from "./handlers/interactions.js";
@@ -19,6 +21,7 @@ import { defaultGuildSettings } from "../settings.js";
 import { SafeStore, type SafeStoreOptions } from "../store/safe-store.js";
 import { GuildSettingsSource } from "./guild-settings.js";
 import { AnswerCache, ButtonLimiter, Cooldown, type AnswerCacheOptions } from "./state.js";
+import { PROGRESS_EDIT_MS } from "./progress-edits.js";
 
 /**
  * What the bot needs in a channel: View Channels, Send Messages, Send Messages in Threads, Create Public Threads
@@ -112,6 +115,10 @@ export interface StartBotOptions {
   store?: Partial<Omit<SafeStoreOptions, "databasePath" | "questionLogDays">>;
   /** Button clicks per user: `max` in `windowMs`. Default 5 in 10 s. */
   buttonLimit?: { max: number; windowMs: number };
+  /** Under the ShardingManager: the other shards, which /refresh and /corpus reload too. */
+  shards?: ShardPeers;
+  /** How often a running refresh's deferred reply is edited with its progress. Default PROGRESS_EDIT_MS (3 s); tests shorten it. */
+  progressEditMs?: number;
 }
 
 /** The corpus, with each successful refresh also noted in the store. */
@@ -127,8 +134,8 @@ function recordingRefreshes(library: CorpusSource, store: SafeStore): CorpusSour
       return library.isRefreshing;
     },
     ask: (question) => library.ask(question),
-    async refresh() {
-      const report = await library.refresh();
+    async refresh(onProgress) {
+      const report = await library.refresh(onProgress);
       store.recordCorpusChange({ documents: report.documents, added: report.added, changed: report.changed, removed: report.removed });
       return report;
     },
@@ -160,9 +167,11 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
     answers: new AnswerCache(options.answerCache),
     cooldown: new Cooldown(config.cooldownSeconds),
     buttons: new ButtonLimiter(options.buttonLimit?.max, options.buttonLimit?.windowMs),
+    progressEditMs: options.progressEditMs ?? PROGRESS_EDIT_MS,
     store,
     guildSettings,
     state: { messageContent: wantMessageContent },
+    ...(options.shards === undefined ? {} : { shards: options.shards }),
   };
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   let current: Client<true> | undefined;
@@ -204,6 +213,8 @@ export async function startBot(config: Config, library: CorpusSource, logger: Lo
 
   const connect = async (messageContent: boolean): Promise<Client<true>> => {
     const client = new Client(clientOptions(config, messageContent));
+    // Under the ShardingManager: a client made to reconnect without the Message Content intent reports its own readiness.
+    reportReadiness(client);
     wire(client);
     let timer: NodeJS.Timeout | undefined;
     const ready = new Promise<Client<true>>((resolve, reject) => {

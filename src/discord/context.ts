@@ -10,8 +10,10 @@ import type {
 } from "discord.js";
 import type { Config } from "../config.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
+import type { ProgressListener } from "../core/progress.js";
 import type { Answer, SkippedFile } from "../core/types.js";
 import type { Logger } from "../log.js";
+import type { ShardPeers } from "../sharding/shard-link.js";
 import type { SafeStore } from "../store/safe-store.js";
 import type { GuildSettingsSource } from "./guild-settings.js";
 import type { AnswerCache, ButtonLimiter, Cooldown } from "./state.js";
@@ -26,8 +28,11 @@ export interface CorpusSource {
   readonly skipped: readonly SkippedFile[];
   /** True while a refresh runs; refresh() then joins it instead of starting another. */
   readonly isRefreshing: boolean;
-  /** Builds a new knowledge base and swaps it in; concurrent calls share one reload. Rejects on failure (the old one keeps serving). */
-  refresh(): Promise<RefreshReport>;
+  /**
+   * Builds a new knowledge base and swaps it in; concurrent calls share one reload, and each caller's
+   * `onProgress` hears how far it got. Rejects on failure (the old one keeps serving).
+   */
+  refresh(onProgress?: ProgressListener): Promise<RefreshReport>;
 }
 
 export interface BotContext {
@@ -38,10 +43,14 @@ export interface BotContext {
   readonly cooldown: Cooldown;
   /** Per-user limit on button clicks. */
   readonly buttons: ButtonLimiter;
+  /** How often a deferred /refresh or /corpus reply is edited with the build's progress (PROGRESS_EDIT_MS; shorter in tests). */
+  readonly progressEditMs: number;
   /** The question log, votes and settings overrides; survives a failing database. */
   readonly store: SafeStore;
   /** Each server's settings in force (environment defaults + /settings overrides). */
   readonly guildSettings: GuildSettingsSource;
+  /** The other shards, when the ShardingManager started this process (npm run start:sharded): a refresh reloads them too. */
+  readonly shards?: ShardPeers;
   /** Mutable run-time state. */
   readonly state: {
     /** False when the bot connected without the Message Content intent: ask channels cannot work. */

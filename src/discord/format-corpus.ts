@@ -4,6 +4,7 @@
  */
 import type { APIEmbed, APIEmbedField, APIApplicationCommandOptionChoice } from "discord.js";
 import type { KnowledgeBase, RefreshReport } from "../core/contracts.js";
+import type { LoadCounts } from "../corpus/library.js";
 import type { IndexedDocument, SkippedFile } from "../core/types.js";
 
 /** What the corpus commands show of a document. */
@@ -180,14 +181,16 @@ export function formatSourceNotFound(value: string, resolved: Resolved): ReplyPa
 }
 
 /** /refresh succeeded: what changed, what was skipped and why, how long it took. */
-export function formatRefreshReport(report: RefreshReport): ReplyPayload {
+export function formatRefreshReport(report: RefreshReport & Partial<LoadCounts>): ReplyPayload {
   const delta = report.sentences - report.sentencesBefore;
+  // Only new and changed files are read and analysed; the rest of the index is reused as it is.
+  const work = report.reused === undefined ? "" : ` (read ${plural(report.read ?? 0, "file")}, analysed ${report.analysed ?? 0}, reused ${report.reused})`;
   const signed = delta > 0 ? `+${delta}` : String(delta);
   const description = [
     `**Documents:** ${report.documents} (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed)`,
     `**Sentences:** ${report.sentencesBefore} → ${report.sentences} (${signed}: ${report.sentencesAdded} added, ${report.sentencesRemoved} removed)`,
     `**Skipped:** ${plural(report.skipped.length, "file")}`,
-    `Took ${Math.round(report.milliseconds)} ms; the new corpus is answering questions now.`,
+    `Took ${Math.round(report.milliseconds)} ms${work}; the new corpus is answering questions now.`,
   ].join("\n");
   const fields: APIEmbedField[] = [];
   const max = DiscordLimits.embedFieldValue;

@@ -3,17 +3,15 @@
  * whole corpus again (about 13 ms a sentence). Keyed by sentence text, so it stays valid for every sentence
  * that did not change; a changed corpus only embeds what is new.
  *
- * Layout: a JSON header line {format, version, model, dimensions, count, checksum}, a JSON line with the
- * texts, then count × dimensions float32 values. A file that is truncated, altered (checksum), foreign or
- * of another version or model is ignored with the reason, never trusted. Writes go to a temporary file that
- * is then renamed, so a crash while saving leaves the previous file or none, never half of one.
+ * Saved in the one file format of the cache (src/cache/flat-file.ts: checksum, atomic writes): the header
+ * names the model and dimensions, the arrays hold the texts (one UTF-8 buffer and its offsets) and
+ * count × dimensions float32 values. A file that is truncated, altered, foreign or of another version or
+ * model is ignored with the reason, never trusted.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFlatFile, writeFlatFile, type FlatFileIdentity } from "../cache/flat-file.js";
 
-const FORMAT = "lookout-sentence-vectors";
-const VERSION = 1;
+/** Bump when the arrays below change meaning. */
+const FILE: FlatFileIdentity = { kind: "sentence-vectors", version: 1 };
 
 export interface VectorFileIdentity {
   /** The encoder (name and version): vectors of another model mean nothing here. */
@@ -21,66 +19,69 @@ export interface VectorFileIdentity {
   dimensions: number;
 }
 
-interface Header extends VectorFileIdentity {
-  format: string;
-  version: number;
-  count: number;
-  checksum: string;
-}
-
 export type VectorFileRead = { entries: Map<string, Float32Array>; problem?: undefined } | { entries?: undefined; problem: string };
 
 export function readVectorFile(file: string, identity: VectorFileIdentity): VectorFileRead {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    return { problem: (error as NodeJS.ErrnoException).code === "ENOENT" ? "none saved yet" : `cannot be read (${(error as Error).message})` };
-  }
-  try {
-    const first = bytes.indexOf(10);
-    const second = first < 0 ? -1 : bytes.indexOf(10, first + 1);
-    if (second < 0) return { problem: "truncated, or not a sentence-vector file (no header)" };
-    let header: Partial<Header>;
-    try {
-      header = JSON.parse(bytes.subarray(0, first).toString("utf8")) as Partial<Header>;
-    } catch {
-      return { problem: "not a sentence-vector file" };
+  const read = readFlatFile(file, FILE);
+  if (read.problem) {
+    switch (read.problem.code) {
+      case "missing":
+        return { problem: "none saved yet" };
+      case "foreign":
+      case "other-kind":
+        return { problem: `not a sentence-vector file (${read.problem.detail})` };
+      case "truncated":
+        return { problem: read.problem.detail.includes("no header") ? "truncated, or not a sentence-vector file (no header)" : `${read.problem.detail}; sizes disagree` };
+      case "other-version":
+        return { problem: `saved by another version (${read.problem.detail})` };
+      default:
+        return { problem: read.problem.detail };
     }
-    if (header?.format !== FORMAT) return { problem: "not a sentence-vector file" };
-    if (header.version !== VERSION) return { problem: `written by another version (${String(header.version)})` };
-    if (header.model !== identity.model || header.dimensions !== identity.dimensions) return { problem: `vectors of another model (${String(header.model)})` };
-    const body = bytes.subarray(first + 1);
-    if (createHash("sha256").update(body).digest("hex") !== header.checksum) return { problem: "damaged or truncated (checksum differs)" };
-    const texts = JSON.parse(bytes.subarray(first + 1, second).toString("utf8")) as unknown;
-    const floats = bytes.subarray(second + 1);
-    const dims = identity.dimensions;
-    if (!Array.isArray(texts) || texts.length !== header.count || floats.byteLength !== texts.length * dims * 4) return { problem: "damaged (sizes disagree)" };
-    const values = new Float32Array(floats.buffer.slice(floats.byteOffset, floats.byteOffset + floats.byteLength));
-    const entries = new Map<string, Float32Array>();
-    texts.forEach((text, i) => {
-      if (typeof text === "string") entries.set(text, values.subarray(i * dims, (i + 1) * dims));
-    });
-    return { entries };
-  } catch (error) {
-    return { problem: `damaged (${(error as Error).message})` };
   }
+  const { header, arrays } = read.record;
+  if (header.model !== identity.model || header.dimensions !== identity.dimensions) return { problem: `vectors of another model (${String(header.model)})` };
+  const { text, textEnds, values } = arrays;
+  const count = header.count;
+  const dims = identity.dimensions;
+  if (
+    !(text instanceof Uint8Array) ||
+    !(textEnds instanceof Uint32Array) ||
+    !(values instanceof Float32Array) ||
+    textEnds.length !== count ||
+    values.length !== count * dims ||
+    (count > 0 && textEnds[count - 1] !== text.length)
+  ) {
+    return { problem: "damaged (sizes disagree)" };
+  }
+  const decoder = new TextDecoder();
+  const entries = new Map<string, Float32Array>();
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const end = textEnds[i]!;
+    if (end < start || end > text.length) return { problem: "damaged (sizes disagree)" };
+    entries.set(decoder.decode(text.subarray(start, end)), values.subarray(i * dims, (i + 1) * dims));
+    start = end;
+  }
+  return { entries };
 }
 
+/** Writes atomically; throws when it cannot (the caller warns: the next start computes the vectors again). */
 export function writeVectorFile(file: string, identity: VectorFileIdentity, entries: Iterable<readonly [string, Float32Array]>): void {
-  const texts: string[] = [];
+  const texts: Buffer[] = [];
   const vectors: Float32Array[] = [];
   for (const [text, vector] of entries) {
     if (vector.length !== identity.dimensions) continue;
-    texts.push(text);
+    texts.push(Buffer.from(text, "utf8"));
     vectors.push(vector);
   }
-  const values = new Float32Array(texts.length * identity.dimensions);
+  const textEnds = new Uint32Array(texts.length);
+  let end = 0;
+  texts.forEach((t, i) => (textEnds[i] = end += t.length));
+  const values = new Float32Array(vectors.length * identity.dimensions);
   vectors.forEach((v, i) => values.set(v, i * identity.dimensions));
-  const body = Buffer.concat([Buffer.from(JSON.stringify(texts) + "\n"), Buffer.from(values.buffer)]);
-  const header: Header = { format: FORMAT, version: VERSION, ...identity, count: texts.length, checksum: createHash("sha256").update(body).digest("hex") };
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, Buffer.concat([Buffer.from(JSON.stringify(header) + "\n"), body]));
-  renameSync(temporary, file);
+  const text = Buffer.concat(texts);
+  writeFlatFile(file, FILE, {
+    header: { model: identity.model, dimensions: identity.dimensions, count: texts.length },
+    arrays: { text: new Uint8Array(text.buffer, text.byteOffset, text.length), textEnds, values },
+  });
 }

@@ -89,17 +89,24 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-/** Runs the migrations the database lacks; returns the schema version reached. Throws on a newer database. */
+/**
+ * Runs the migrations the database lacks; returns the schema version reached. Throws on a newer database.
+ * Each step holds the write lock from its start (BEGIN IMMEDIATE) and reads the version again inside it, so that
+ * processes opening one new file together (the shards of `npm run start:sharded`) run each migration once.
+ */
 export function migrate(db: Database.Database): number {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`The database has schema version ${current}, newer than this Lookout knows (${MIGRATIONS.length}); use a newer Lookout or another DATABASE_PATH.`);
-  }
-  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+  const tooNew = (version: number) =>
+    new Error(`The database has schema version ${version}, newer than this Lookout knows (${MIGRATIONS.length}); use a newer Lookout or another DATABASE_PATH.`);
+  const initial = db.pragma("user_version", { simple: true }) as number;
+  if (initial > MIGRATIONS.length) throw tooNew(initial);
+  for (let version = initial + 1; version <= MIGRATIONS.length; version++) {
     db.transaction(() => {
+      const current = db.pragma("user_version", { simple: true }) as number;
+      if (current > MIGRATIONS.length) throw tooNew(current);
+      if (current >= version) return; // another process ran it meanwhile
       db.exec(MIGRATIONS[version - 1] ?? "");
       db.pragma(`user_version = ${version}`);
-    })();
+    }).immediate();
   }
   return MIGRATIONS.length;
 }

@@ -114,11 +114,12 @@ export class Store {
   private constructor(db: Database.Database, options: StoreOptions) {
     this.connection = db;
     this.now = options.now ?? Date.now;
+    // First, so that even switching to WAL waits for another process (the shards share the file) instead of failing.
+    db.pragma("busy_timeout = 2000");
     if (!options.readonly) {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
     }
-    db.pragma("busy_timeout = 2000");
     this.schemaVersion = options.readonly ? (db.pragma("user_version", { simple: true }) as number) : migrate(db);
     const s = {
       getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
@@ -227,6 +228,9 @@ export class Store {
   /** Logs questions in one transaction, with their daily counts (a question already logged is skipped). */
   recordQuestions(records: readonly QuestionRecord[]): void {
     const { insertQuestion, countDay, countDeclined, countCitation } = this.s;
+    // IMMEDIATE (here and below): a transaction that takes the write lock at BEGIN waits for another process's
+    // (busy_timeout); one that reads first and then writes fails at once ("database is locked") if another
+    // process wrote meanwhile, as SQLite cannot move its snapshot.
     this.connection.transaction(() => {
       for (const r of records) {
         const day = Math.floor(r.askedAt / DAY_MS);
@@ -249,7 +253,7 @@ export class Store {
         if (!r.answered) countDeclined.run(r.guildId, day, r.grouped, r.text);
         for (const documentId of new Set(r.sources)) countCitation.run(r.guildId, day, documentId);
       }
-    })();
+    }).immediate();
   }
 
   question(id: string): StoredQuestion | undefined {
@@ -275,7 +279,7 @@ export class Store {
       }
       this.s.upsertVote.run(questionId, voter, vote, this.now(), on.guildId, Math.floor(on.askedAt / DAY_MS), questionId);
       return previous === undefined ? "added" : "changed";
-    })();
+    }).immediate();
   }
 
   voteCounts(questionId: string): { up: number; down: number } {
@@ -330,7 +334,7 @@ export class Store {
       this.s.pruneVotes.run(beforeMs);
       this.s.pruneDeclined.run(Math.floor(beforeMs / DAY_MS));
       return this.s.pruneQuestions.run(beforeMs).changes;
-    })();
+    }).immediate();
   }
 
   questionCount(): number {

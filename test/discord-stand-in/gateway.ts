@@ -4,9 +4,11 @@
  * IDENTIFY (op 2) → READY + GUILD_CREATE, RESUME (op 6) → replay + RESUMED,
  * INVALID_SESSION (op 9), RECONNECT (op 7), REQUEST_GUILD_MEMBERS (op 8).
  *
- * One session at a time (the bot runs a single shard). Dispatches get sequence numbers
- * and are kept in a buffer so a RESUME can replay what the client missed, including
- * dispatches injected while it was disconnected.
+ * One session per shard, as Discord documents sharding: IDENTIFY carries `shard: [id, count]` (absent
+ * means [0, 1]); each session gets READY and GUILD_CREATE for its own guilds only, and a guild's events go
+ * to the session of shard `(guild_id >> 22) % count`; events without a guild (DMs) go to shard 0.
+ * Dispatches get sequence numbers per session and are kept in a buffer so a RESUME can replay what the
+ * client missed, including dispatches injected while it was disconnected.
  */
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
@@ -17,7 +19,7 @@ import { constants as zlibConstants, createDeflate, type Deflate } from 'node:zl
 import { GatewayDispatchEvents, GatewayIntentBits, GatewayOpcodes } from 'discord.js';
 import type { GatewayIdentifyData, GatewayRequestGuildMembersData, GatewayResumeData } from 'discord-api-types/v10';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { buildGuild, buildReady } from './payloads.js';
+import { buildGuild, buildReady, shardOf } from './payloads.js';
 import type { StandInState } from './state.js';
 
 export interface SentDispatch<D = unknown> {
@@ -35,6 +37,8 @@ export interface SentDispatch<D = unknown> {
   sentAt: number | null;
   /** Why Discord would not have delivered it (e.g. the client lacks the intent). */
   skipped?: string;
+  /** The shard id of the session it went to (undefined when skipped for want of a session). */
+  shard?: number;
 }
 
 export interface ReceivedFrame {
@@ -61,6 +65,8 @@ export interface StandInEvents {
   frame: [ReceivedFrame];
   connection: [{ id: number; url: string }];
   identify: [GatewayIdentifyData];
+  /** READY (+ GUILD_CREATE) have been sent for a new session of shard `shard[0]` of `shard[1]`. */
+  shardReady: [{ sessionId: string; shard: [number, number]; guildIds: string[] }];
   resume: [GatewayResumeData];
   /** READY (+ GUILD_CREATE) have been sent for a new session. */
   ready: [{ sessionId: string }];
@@ -89,6 +95,8 @@ const REPLAY_BUFFER_LIMIT = 10_000;
 
 interface Session {
   id: string;
+  /** [shard id, shard count] from IDENTIFY. */
+  shard: [number, number];
   seq: number;
   intents: number;
   buffer: SentDispatch[];
@@ -171,13 +179,32 @@ export class GatewayStandIn {
 
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly connections = new Set<Connection>();
-  private session: Session | null = null;
+  /** Sessions by shard id. */
+  private readonly sessions = new Map<number, Session>();
   private nextConnectionId = 1;
 
   constructor(
     private readonly state: StandInState,
     private readonly options: GatewayOptions,
   ) {}
+
+  /** Shard 0's session (the only one when the bot does not shard): what the single-shard helpers act on. */
+  private get session(): Session | null {
+    return this.sessions.get(0) ?? this.sessions.values().next().value ?? null;
+  }
+
+  /** Shard ids with a connected, authenticated session, ascending. */
+  get connectedShards(): number[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.connection?.open && s.connection.authenticated)
+      .map((s) => s.shard[0])
+      .sort((a, b) => a - b);
+  }
+
+  /** The guilds a shard receives: those with `(guild_id >> 22) % count === id`. */
+  guildIdsOfShard(shard: [number, number]): string[] {
+    return this.state.guildFixtures.map((f) => f.ids.guildId).filter((id) => shardOf(id, shard[1]) === shard[0]);
+  }
 
   /** Intents of the current session (undefined before the first IDENTIFY). */
   get intents(): number | undefined {
@@ -238,7 +265,7 @@ export class GatewayStandIn {
     if (session && session.connection === conn) {
       session.connection = null;
       // Like Discord: a client closing with 1000/1001 ends its session (no RESUME possible).
-      if (by === 'client' && (code === 1000 || code === 1001) && this.session === session) this.session = null;
+      if (by === 'client' && (code === 1000 || code === 1001) && this.sessions.get(session.shard[0]) === session) this.sessions.delete(session.shard[0]);
     }
   }
 
@@ -278,31 +305,38 @@ export class GatewayStandIn {
   private onIdentify(conn: Connection, d: GatewayIdentifyData): void {
     if (conn.authenticated) return this.protocolError(conn, 4005, 'Already authenticated.');
     if (d?.token !== this.options.token) return this.protocolError(conn, 4004, 'Authentication failed.');
-    if (d.shard && (d.shard[0] !== 0 || d.shard[1] !== 1)) return this.protocolError(conn, 4010, 'Invalid shard.');
+    const shard: [number, number] = d.shard ? [Number(d.shard[0]), Number(d.shard[1])] : [0, 1];
+    if (!Number.isInteger(shard[0]) || !Number.isInteger(shard[1]) || shard[1] < 1 || shard[0] < 0 || shard[0] >= shard[1]) {
+      return this.protocolError(conn, 4010, 'Invalid shard.');
+    }
     const intents = Number(d.intents);
     if (intents & PRIVILEGED_INTENTS & ~this.options.allowedPrivilegedIntents) return this.protocolError(conn, 4014, 'Disallowed intent(s).');
 
     this.stats.identifies++;
     this.options.events.emit('identify', d);
-    // A new IDENTIFY replaces any previous session (single shard).
-    const old = this.session?.connection;
+    // A new IDENTIFY replaces any previous session of the same shard.
+    const old = this.sessions.get(shard[0])?.connection;
     if (old && old !== conn) old.close(4000, 'Session replaced');
-    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents, buffer: [], connection: conn };
-    this.session = session;
+    const session: Session = { id: randomBytes(16).toString('hex'), shard, seq: 0, intents, buffer: [], connection: conn };
+    this.sessions.set(shard[0], session);
     conn.session = session;
     conn.authenticated = true;
 
-    this.dispatch(GatewayDispatchEvents.Ready, buildReady(this.state.fixture, session.id, this.options.resumeGatewayUrl(), this.options.applicationFlags));
+    const guildIds = this.guildIdsOfShard(shard);
+    this.send(session, GatewayDispatchEvents.Ready, buildReady(this.state.fixture, session.id, this.options.resumeGatewayUrl(), this.options.applicationFlags, { guildIds, shard }));
     if (intents & GatewayIntentBits.Guilds) {
-      this.dispatch(GatewayDispatchEvents.GuildCreate, buildGuild(this.state.fixture, [...this.state.members.values()]));
+      for (const fixture of this.state.guildFixtures.filter((f) => guildIds.includes(f.ids.guildId))) {
+        this.send(session, GatewayDispatchEvents.GuildCreate, buildGuild(fixture, [...this.state.members.values()]));
+      }
     }
+    this.options.events.emit('shardReady', { sessionId: session.id, shard, guildIds });
     this.options.events.emit('ready', { sessionId: session.id });
   }
 
   private onResume(conn: Connection, d: GatewayResumeData): void {
     if (conn.authenticated) return this.protocolError(conn, 4005, 'Already authenticated.');
     if (d?.token !== this.options.token) return this.protocolError(conn, 4004, 'Authentication failed.');
-    const session = this.session;
+    const session = [...this.sessions.values()].find((s) => s.id === d?.session_id);
     const oldest = session?.buffer[0]?.s ?? 1;
     if (!session || session.id !== d.session_id || d.seq > session.seq || d.seq < oldest - 1) {
       this.stats.failedResumes++;
@@ -324,7 +358,7 @@ export class GatewayStandIn {
       conn.send({ op: GatewayOpcodes.Dispatch, t: dispatch.t, s: dispatch.s, d: dispatch.d });
     }
     this.stats.replayed += missed.length;
-    this.dispatch(GatewayDispatchEvents.Resumed, { _trace: ['["discord-stand-in",{}]'] });
+    this.send(session, GatewayDispatchEvents.Resumed, { _trace: ['["discord-stand-in",{}]'] });
     this.options.events.emit('resumed', { sessionId: session.id, replayed: missed.length });
   }
 
@@ -351,9 +385,21 @@ export class GatewayStandIn {
    * `requiredIntent`: Discord only delivers the event to sessions that asked for it.
    */
   dispatch<D>(t: string, d: D, requiredIntent?: number): SentDispatch<D> {
-    const session = this.session;
-    if (!session) throw new Error(`stand-in: cannot send ${t}: no gateway session (wait for the client's clientReady first)`);
-    const record: SentDispatch<D> = { t, s: null, d, createdAt: performance.now(), sentAt: null };
+    if (this.sessions.size === 0) throw new Error(`stand-in: cannot send ${t}: no gateway session (wait for the client's clientReady first)`);
+    const guildId = guildIdOf(t, d);
+    const session = [...this.sessions.values()].find((s) => s.shard[0] === (guildId === undefined ? 0 : shardOf(guildId, s.shard[1])));
+    if (!session) {
+      const record: SentDispatch<D> = { t, s: null, d, createdAt: performance.now(), sentAt: null, skipped: `no session of the shard for guild ${guildId ?? '(none: DM)'}` };
+      this.dispatches.push(record as SentDispatch);
+      this.options.events.emit('dispatch', record as SentDispatch);
+      return record;
+    }
+    return this.send(session, t, d, requiredIntent);
+  }
+
+  /** Sends (or buffers) a dispatch on one session. */
+  private send<D>(session: Session, t: string, d: D, requiredIntent?: number): SentDispatch<D> {
+    const record: SentDispatch<D> = { t, s: null, d, createdAt: performance.now(), sentAt: null, shard: session.shard[0] };
     if (requiredIntent !== undefined && !(session.intents & requiredIntent)) {
       record.skipped = `client did not request intent ${GatewayIntentBits[requiredIntent] ?? requiredIntent}`;
     } else {
@@ -392,7 +438,7 @@ export class GatewayStandIn {
   invalidateSession(resumable: boolean): void {
     const session = this.session;
     const conn = session?.connection;
-    if (!resumable) this.session = null;
+    if (!resumable && session) this.sessions.delete(session.shard[0]);
     if (conn) {
       // Either way the client must authenticate again on this socket (RESUME or IDENTIFY).
       conn.authenticated = false;
@@ -410,4 +456,13 @@ export class GatewayStandIn {
     this.connections.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** The guild a dispatch belongs to (GUILD_CREATE/UPDATE carry it as `id`), or undefined (DMs, READY). */
+function guildIdOf(t: string, d: unknown): string | undefined {
+  if (typeof d !== 'object' || d === null) return undefined;
+  const data = d as { guild_id?: unknown; id?: unknown };
+  if (typeof data.guild_id === 'string') return data.guild_id;
+  if ((t === GatewayDispatchEvents.GuildCreate || t === GatewayDispatchEvents.GuildUpdate || t === GatewayDispatchEvents.GuildDelete) && typeof data.id === 'string') return data.id;
+  return undefined;
 }

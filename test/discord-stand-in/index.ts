@@ -48,8 +48,11 @@ import {
   buildButton,
   buildMessage,
   buildSlashCommand,
+  buildRoles,
+  buildTextChannels,
   buildUserMessageCreate,
   defaultFixtureIds,
+  extraGuildFixture,
   type SlashOptionsInput,
 } from './payloads.js';
 import { AttachmentStore, withResolvedAttachments } from './attachments.js';
@@ -63,7 +66,7 @@ export type { UploadOptions } from './attachments.js';
 export type { CannedResponse, RecordedFile, RecordedRequest, RequestPredicate } from './rest.js';
 export type { GatewayStats, ReceivedFrame, SentDispatch, StandInEvents } from './gateway.js';
 export type { SimpleOptionValue, SlashOptionsInput } from './payloads.js';
-export { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, HELPER_PERMISSIONS, MODERATOR_PERMISSIONS, snowflake } from './payloads.js';
+export { BOT_ROLE_PERMISSIONS, EVERYONE_PERMISSIONS, HELPER_PERMISSIONS, MODERATOR_PERMISSIONS, shardOf, snowflake } from './payloads.js';
 
 /** What `sendInteraction` throws for a command Discord would neither show to this user nor deliver. */
 export class CommandNotDeliveredError extends Error {
@@ -97,6 +100,10 @@ export interface DiscordStandInOptions {
   interactionDeadlineMs?: number;
   /** Diagnostics sink (unknown routes, protocol errors). Default: silent. */
   log?: (line: string) => void;
+  /** Discord's recommended shard count, as GET /gateway/bot reports it. Default 1. */
+  recommendedShards?: number;
+  /** GET /gateway/bot's session_start_limit.max_concurrency. Default 1 (most bots). */
+  maxConcurrency?: number;
 }
 
 export interface MessageOptions extends ActorOptions {
@@ -187,6 +194,8 @@ export class DiscordStandIn {
       onRequest: (request) => this.events.emit('request', request),
       log,
       dispatch: (event, data, intent) => void this.gateway.dispatch(event, data, intent),
+      ...(options.recommendedShards === undefined ? {} : { recommendedShards: options.recommendedShards }),
+      ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
     });
     this.gateway = new GatewayStandIn(this.state, {
       token: this.token,
@@ -316,6 +325,24 @@ export class DiscordStandIn {
   /** Give the next request matching `predicate` a canned response (e.g. a 500 or 429). */
   respondOnce(predicate: RequestPredicate, response: CannedResponse): void {
     this.rest.respondOnce(predicate, response);
+  }
+
+  /**
+   * Adds a further guild the bot is in (its own roles and one text channel; the same users), before the bot
+   * connects: it is announced to the session of its shard (see `shardOf`). Returns its ids; pass `guildId` in
+   * the actor options of `slashCommand` and the other builders to act in it. The n-th added guild's id is the
+   * main guild's with n ms added to its timestamp, so with two shards the main guild is on shard 0 and the
+   * first added guild on shard 1.
+   */
+  addGuild(name = `Guild ${this.state.extraGuilds.size + 2}`): { guildId: string; channelId: string } {
+    const fixture = extraGuildFixture(this.state.fixture, this.state.extraGuilds.size + 1, name);
+    this.state.extraGuilds.set(fixture.ids.guildId, { fixture, roles: buildRoles(fixture), channels: buildTextChannels(fixture) });
+    return { guildId: fixture.ids.guildId, channelId: fixture.ids.channelId };
+  }
+
+  /** Shard ids with a connected session. */
+  get connectedShards(): number[] {
+    return this.gateway.connectedShards;
   }
 
   // -------------------------------------------------------------------------

@@ -69,9 +69,13 @@ export function snowflake(atMs: number = Date.now()): string {
  * Stable ids for the fixed fixture objects. 19 digits on purpose: @discordjs/rest only
  * recognises 17–19 digit ids as "major parameters" when it buckets rate limits.
  */
-function fixedSnowflake(n: number): string {
-  const at = 1_704_067_200_000n; // 2024-01-01
-  return (((at - DISCORD_EPOCH) << 22n) | BigInt(n)).toString();
+function fixedSnowflake(n: number, atMs = 1_704_067_200_000n /* 2024-01-01 */): string {
+  return (((atMs - DISCORD_EPOCH) << 22n) | BigInt(n)).toString();
+}
+
+/** The shard that receives a guild's events, as Discord routes them: `(guild_id >> 22) % num_shards`. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
 }
 
 export function interactionToken(): string {
@@ -122,6 +126,30 @@ export function defaultFixtureIds(channelCount = 1): FixtureIds {
     helperRoleId: fixedSnowflake(302),
     ownerId: fixedSnowflake(400),
     defaultUserId: fixedSnowflake(500),
+  };
+}
+
+/**
+ * The fixture of a further guild (`index` ≥ 1): the same application, bot, owner and users, its own guild, roles
+ * and one text channel. Its id's timestamp is the main guild's plus `index` ms, so with two shards the main guild
+ * goes to shard 0 and the first further guild to shard 1 (shardOf).
+ */
+export function extraGuildFixture(base: Fixture, index: number, guildName: string, channelName = 'general'): Fixture {
+  const at = 1_704_067_200_000n + BigInt(index);
+  const guildId = fixedSnowflake(100, at);
+  const channelId = fixedSnowflake(200, at);
+  return {
+    ids: {
+      ...base.ids,
+      guildId,
+      everyoneRoleId: guildId,
+      channelId,
+      channelIds: [channelId],
+      moderatorRoleId: fixedSnowflake(300, at),
+      botRoleId: fixedSnowflake(301, at),
+      helperRoleId: fixedSnowflake(302, at),
+    },
+    names: { ...base.names, guildName, channelNames: [channelName] },
   };
 }
 
@@ -279,15 +307,21 @@ export function buildMember(user: APIUser, roles: string[]): APIGuildMember {
 // ---------------------------------------------------------------------------
 // Gateway session payloads
 
-export function buildReady(f: Fixture, sessionId: string, resumeGatewayUrl: string, applicationFlags: number): GatewayReadyDispatchData {
+export function buildReady(
+  f: Fixture,
+  sessionId: string,
+  resumeGatewayUrl: string,
+  applicationFlags: number,
+  session: { guildIds: readonly string[]; shard: [number, number] } = { guildIds: [f.ids.guildId], shard: [0, 1] },
+): GatewayReadyDispatchData {
   return {
     v: 10,
     user: buildBotUser(f),
-    // READY always lists guilds as unavailable; their data follows in GUILD_CREATE.
-    guilds: [{ id: f.ids.guildId, unavailable: true }],
+    // READY always lists the session's guilds as unavailable; their data follows in GUILD_CREATE.
+    guilds: session.guildIds.map((id) => ({ id, unavailable: true })),
     session_id: sessionId,
     resume_gateway_url: resumeGatewayUrl,
-    shard: [0, 1],
+    shard: session.shard,
     application: { id: f.ids.applicationId, flags: applicationFlags, flags_new: String(applicationFlags) },
   };
 }

@@ -85,6 +85,10 @@ export interface RestOptions {
   log: (line: string) => void;
   /** Sends a gateway dispatch (THREAD_CREATE after a thread is started). */
   dispatch?: Dispatch;
+  /** GET /gateway/bot's `shards` (Discord's recommended shard count). Default 1. */
+  recommendedShards?: number;
+  /** GET /gateway/bot's `session_start_limit.max_concurrency` (IDENTIFYs allowed per 5 s). Default 1. */
+  maxConcurrency?: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -384,8 +388,8 @@ export class RestStandIn {
       r('GET', '/gateway/bot', () =>
         ok({
           url: this.options.gatewayUrl(),
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: this.options.recommendedShards ?? 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.options.maxConcurrency ?? 1 },
         }),
       ),
 
@@ -451,11 +455,11 @@ export class RestStandIn {
         if (message.author.id !== s.botUser.id && !(botPermissions & PermissionFlagsBits.ManageMessages)) return discordError(403, 50013, 'Missing Permissions');
         s.messages.delete(message.id);
         // Discord tells the bot too (GuildMessages or DirectMessages intent).
-        const inGuild = s.isGuildChannel(message.channel_id);
+        const guildId = s.guildIdOfChannel(message.channel_id);
         this.options.dispatch?.(
           GatewayDispatchEvents.MessageDelete,
-          { id: message.id, channel_id: message.channel_id, ...(inGuild ? { guild_id: s.ids.guildId } : {}) },
-          inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages,
+          { id: message.id, channel_id: message.channel_id, ...(guildId === undefined ? {} : { guild_id: guildId }) },
+          guildId === undefined ? GatewayIntentBits.DirectMessages : GatewayIntentBits.GuildMessages,
         );
         return noContent;
       }),
@@ -606,7 +610,7 @@ export class RestStandIn {
           type: 0,
           message_id: referenced.id,
           channel_id: referenced.channel_id,
-          ...(s.isGuildChannel(referenced.channel_id) ? { guild_id: s.ids.guildId } : {}),
+          ...(s.guildIdOfChannel(referenced.channel_id) === undefined ? {} : { guild_id: s.guildIdOfChannel(referenced.channel_id) }),
         };
         extra.referenced_message = referenced;
       }

@@ -47,6 +47,8 @@ export interface ActorOptions {
   memberPermissions?: bigint | string;
   /** Happen in the user's DM with the bot instead of the guild. */
   dm?: boolean;
+  /** A guild added with `standIn.addGuild` (default: the main guild); the interaction happens in its channel. */
+  guildId?: string;
   /** A guild text channel id (default `standIn.channelId`), or a DM channel id. */
   channelId?: string;
   locale?: Locale;
@@ -64,6 +66,13 @@ export interface InteractionRecord {
   sentAt: () => number | null;
 }
 
+/** A guild besides the main one (standIn.addGuild): its fixture, roles and text channel. Members are shared. */
+export interface ExtraGuild {
+  readonly fixture: Fixture;
+  readonly roles: APIRole[];
+  readonly channels: APITextChannel[];
+}
+
 export class StandInState {
   readonly botUser: APIUser;
   readonly roles: APIRole[];
@@ -79,6 +88,8 @@ export class StandInState {
   readonly interactions = new Map<string, InteractionRecord>();
   readonly globalCommands: APIApplicationCommand[] = [];
   readonly guildCommands = new Map<string, APIApplicationCommand[]>();
+  /** Guilds besides the main one, by id (the bot is in all of them; so is every member, with no roles there). */
+  readonly extraGuilds = new Map<string, ExtraGuild>();
   /** Ids handed out for commands that were never registered, stable per name. */
   private readonly adHocCommandIds = new Map<string, string>();
 
@@ -127,12 +138,33 @@ export class StandInState {
     return channel;
   }
 
+  /** Every guild the bot is in: the main one first. */
+  get guildFixtures(): Fixture[] {
+    return [this.fixture, ...[...this.extraGuilds.values()].map((g) => g.fixture)];
+  }
+
+  /** Text channels of the further guilds. */
+  private get extraChannels(): APITextChannel[] {
+    return [...this.extraGuilds.values()].flatMap((g) => g.channels);
+  }
+
   channel(id: string): APITextChannel | APIDMChannel | APIThreadChannel | undefined {
-    return this.channels.find((c) => c.id === id) ?? this.threads.get(id) ?? [...this.dmChannels.values()].find((c) => c.id === id);
+    return (
+      this.channels.find((c) => c.id === id) ??
+      this.extraChannels.find((c) => c.id === id) ??
+      this.threads.get(id) ??
+      [...this.dmChannels.values()].find((c) => c.id === id)
+    );
+  }
+
+  /** The guild a channel belongs to (threads: the main guild's), or undefined for a DM channel. */
+  guildIdOfChannel(id: string): string | undefined {
+    for (const g of this.extraGuilds.values()) if (g.channels.some((c) => c.id === id)) return g.fixture.ids.guildId;
+    return this.channels.some((c) => c.id === id) || this.threads.has(id) ? this.ids.guildId : undefined;
   }
 
   isGuildChannel(id: string): boolean {
-    return this.channels.some((c) => c.id === id) || this.threads.has(id);
+    return this.channels.some((c) => c.id === id) || this.threads.has(id) || this.extraChannels.some((c) => c.id === id);
   }
 
   /** Resolve actor options into the context an interaction or message happens in. */
@@ -148,6 +180,29 @@ export class StandInState {
         channel,
         // What Discord reports for bots in DMs: the usual text permissions.
         appPermissions: EVERYONE_PERMISSIONS | PermissionFlagsBits.UseApplicationCommands,
+        applicationId: this.ids.applicationId,
+        locale: opts.locale,
+      };
+    }
+    const extra = opts.guildId === undefined || opts.guildId === this.ids.guildId ? undefined : this.extraGuilds.get(opts.guildId);
+    if (opts.guildId !== undefined && opts.guildId !== this.ids.guildId && extra === undefined) throw new Error(`stand-in: unknown guild ${opts.guildId} (add it with addGuild)`);
+    if (extra !== undefined) {
+      const channel = extra.channels.find((c) => c.id === (opts.channelId ?? extra.fixture.ids.channelId));
+      if (channel === undefined) throw new Error(`stand-in: channel ${opts.channelId} is not in guild ${opts.guildId}`);
+      const member = this.member(userId, opts.roles, opts.username);
+      const permissions =
+        opts.memberPermissions !== undefined
+          ? BigInt(opts.memberPermissions)
+          : member.user.id === this.ids.ownerId
+            ? ALL_PERMISSIONS
+            : computePermissions(extra.roles, member.roles, extra.fixture.ids.everyoneRoleId);
+      const botPermissions = computePermissions(extra.roles, [extra.fixture.ids.botRoleId], extra.fixture.ids.everyoneRoleId);
+      return {
+        user,
+        member: { ...member, user, permissions: permissions.toString() },
+        guildId: extra.fixture.ids.guildId,
+        channel,
+        appPermissions: botPermissions,
         applicationId: this.ids.applicationId,
         locale: opts.locale,
       };

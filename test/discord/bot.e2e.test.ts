@@ -549,7 +549,7 @@ describe("/refresh", () => {
     expect(embed.title).toBe("Corpus refreshed");
     expect(embed.description).toContain("**Documents:** 4 (1 added, 0 changed, 0 removed)");
     expect(embed.description).toMatch(/\*\*Sentences:\*\* \d+ → \d+ \(\+(\d+): \1 added, 0 removed\)/);
-    expect(embed.description).toMatch(/Took \d+ ms/);
+    expect(embed.description).toMatch(/Took \d+ ms \(read 2 files, analysed 1, reused 3\)/); // the new file and the empty one; the rest reused
     expect(embed.fields).toEqual(expect.arrayContaining([{ name: "Added", value: "010\\_lighthouse.txt" }]));
     const skipped = embed.fields.find((f: { name: string }) => f.name === "Skipped");
     expect(skipped?.value).toContain("011\\_empty.txt: ");

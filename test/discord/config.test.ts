@@ -38,8 +38,23 @@ describe("loadConfig", () => {
       modLogChannelId: undefined,
       databasePath: "data/lookout.db",
       questionLogDays: 30,
+      shardCount: "auto",
+      shardRespawn: true,
+      shard: undefined,
     });
     expect(CONFIG_DEFAULTS.maxFileBytes).toBe(5_242_880);
+  });
+
+  it("SHARD_COUNT: auto or a whole number; SHARD_RESPAWN; the shard id the ShardingManager gives its children", () => {
+    expect(loadConfig({ SHARD_COUNT: "AUTO" }).shardCount).toBe("auto");
+    expect(loadConfig({ SHARD_COUNT: "4" }).shardCount).toBe(4);
+    expect(problems({ SHARD_COUNT: "0" })).toEqual(["SHARD_COUNT must be auto (Discord's recommended count) or a whole number ≥ 1, got '0'"]);
+    expect(problems({ SHARD_COUNT: "two" })).toHaveLength(1);
+    expect(loadConfig({ SHARD_RESPAWN: "off" }).shardRespawn).toBe(false);
+    // What discord.js's Shard puts in a child's environment.
+    expect(loadConfig({ SHARDING_MANAGER: "true", SHARDS: "1", SHARD_COUNT: "2" })).toMatchObject({ shard: { id: 1, count: 2 }, shardCount: 2 });
+    expect(loadConfig({ SHARDS: "1", SHARD_COUNT: "2" }).shard).toBeUndefined();
+    expect(problems({ SHARDING_MANAGER: "true", SHARDS: "2", SHARD_COUNT: "2" })).toHaveLength(1);
   });
 
   it("MAX_UPLOAD_BYTES: 10 MB by default, lowered to MAX_FILE_BYTES, never above it; CACHE_DIR", () => {

@@ -23,8 +23,11 @@ import { safeFileName } from "../../corpus/file-name.js";
 import type { BotContext, CommandSettings } from "../context.js";
 import { notice } from "../format.js";
 import { documentChoices, formatRefreshFailure, formatRefreshReport, formatSourceNotFound, resolveDocument } from "../format-corpus.js";
+import { withShardReloads } from "../format-shards.js";
 import { fitEscaped } from "../markdown.js";
+import { reloadResult } from "../../sharding/protocol.js";
 import { admitModerator, isServerModerator, MODERATOR_PERMISSION, moderatorCommandPermissions, noteInModLog } from "../moderators.js";
+import { editRepliesWithProgress } from "../progress-edits.js";
 
 /** How long a download may take. */
 export const DOWNLOAD_TIMEOUT_MS = 30_000;
@@ -148,22 +151,33 @@ async function remove(interaction: ChatInputCommandInteraction, ctx: BotContext)
   await refreshAndReport(interaction, ctx, `Corpus: removed ${id} (moved to the trash folder, not deleted).${note}`);
 }
 
-/** Refreshes (after any refresh already running, which may have read the folder before the change) and replies with its report. */
+/** Refreshes (after any refresh already running, which may have read the folder before the change) and replies with its report, edited with the build's progress meanwhile. */
 async function refreshAndReport(interaction: ChatInputCommandInteraction, ctx: BotContext, done: string, added?: string): Promise<void> {
   const content = fitEscaped(done, 1800);
+  // Under sharding the other shards reload the changed folder at the same time (only this one wrote to it).
+  const started = performance.now();
+  const others = ctx.shards?.reloadOthers();
+  const here = ctx.shards?.id ?? 0;
+  const progress = editRepliesWithProgress(interaction, { intervalMs: ctx.progressEditMs, logger: ctx.logger, describe: (line) => `${content}\nRefreshing… ${line}` });
   try {
-    if (ctx.library.isRefreshing) await ctx.library.refresh().catch(() => undefined);
-    const report = await ctx.library.refresh();
+    // A refresh asked for while one runs follows it, so it sees this change even if that one read the folder before.
+    const report = await ctx.library.refresh(progress.onProgress);
+    await progress.stop(); // an edit still in flight lands before the report, not over it
     const skipped = added === undefined ? undefined : report.skipped.find((s) => s.id === added);
     const warning = skipped === undefined ? "" : `\n⚠️ The refresh skipped it: ${fitEscaped(skipped.reason, 300)}`;
     ctx.logger.info({ user: interaction.user.id, documents: report.documents, sentences: report.sentences, ms: Math.round(report.milliseconds) }, "corpus refreshed after a change");
-    await interaction.editReply({ ...formatRefreshReport(report), content: content + warning });
+    await interaction.editReply(withShardReloads({ ...formatRefreshReport(report), content: content + warning }, reloadResult(here, report, 0), await others));
   } catch (error) {
     ctx.logger.warn({ err: error, user: interaction.user.id }, "refresh after a corpus change failed; the previous corpus keeps serving");
-    await interaction.editReply({
+    const failure = {
       ...formatRefreshFailure(error, ctx.library.current),
       content: `${content}\nThe file change is made, but the refresh failed, so the previous corpus keeps answering.`,
-    });
+    };
+    const failed = reloadResult(here, error instanceof Error ? error : new Error(String(error)), performance.now() - started);
+    await progress.stop();
+    await interaction.editReply(withShardReloads(failure, failed, await others));
+  } finally {
+    await progress.stop();
   }
 }
 
