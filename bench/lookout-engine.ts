@@ -2,7 +2,7 @@
  * Lookout as a benchmarked system (bench/systems/lookout.ts): the same engine the bot uses, built over
  * the bench's shared, pre-split sentences. `search` is the engine's retrieval and its decision to decline.
  */
-import { termsOfMany } from "../src/text/analyser.js";
+import { prepareDocumentAnalysis, termsOfMany } from "../src/text/analyser.js";
 import { SentenceKnowledgeBase, DEFAULT_ENGINE_OPTIONS, type EngineOptions, type IndexedDocument } from "../src/core/knowledge-base.js";
 import type { CorpusSentence } from "../src/core/sentences.js";
 import { DEFAULT_BM25_OPTIONS } from "../src/search/bm25.js";
@@ -109,6 +109,7 @@ export function createLookoutAdapter({ engine: options = {}, semantic = false }:
       const { id, meta } = kb!.documents[document]!;
       const texts = kb!.openingSentences(document, kb!.sentencesInDocument(document)).reverse();
       const changed = textDocument(id, [...texts, `Revision ${round} of this document was measured by the bench.`].join("\n"), meta);
+      prepareDocumentAnalysis(); // as Library.open does after a start from the saved index (no-op once loaded)
       const start = performance.now();
       kb = runToEnd(kb!.withChanges({ removed: [], added: [changed] }));
       const ms = performance.now() - start;

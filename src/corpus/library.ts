@@ -17,6 +17,7 @@ import { progressReporter } from "../core/progress-reporter.js";
 import { LINES_PER_STEP, runInSlices, runToEnd, type Steps } from "../core/steps.js";
 import type { Answer, SkippedFile } from "../core/types.js";
 import type { SemanticStage } from "../semantic/stage.js";
+import { prepareDocumentAnalysis } from "../text/analyser.js";
 import { EXTENSIONS } from "./formats/index.js";
 import { readScannedFiles, scanCorpus, type FileStamp, type ScanOptions } from "./load.js";
 
@@ -116,6 +117,8 @@ export class Library {
     const base = SentenceKnowledgeBase.fromSegments(saved.segments, Library.engineOptions(options));
     // Nothing is served yet: the folder is read with blocking reads, far faster for many small files.
     const { kb, skipped, rejected, stamps, counts, hashed } = await Library.update(options, base, saved.rejected, onProgress, { blocking: true, stamps: saved.stamps });
+    // Everything came from the saved index: load the splitter and tagger now, not in the first refresh.
+    if (counts.analysed === 0) prepareDocumentAnalysis();
     const library = new Library(options, cache, kb, skipped, rejected, stamps, counts);
     // Saved when anything differs from what is saved: the index, a file read, a part of the cache not reused.
     if (kb !== base || hashed > 0 || saved.problems.length > 0) library.saveInBackground(kb);
