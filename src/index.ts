@@ -83,15 +83,9 @@ async function main(): Promise<void> {
   const bot = await startBot(config, library, logger, shards === undefined ? {} : { shards });
   // Under sharding one shard watches the folder (the others would all see the same changes) and reloads the rest.
   const watchHere = config.corpusWatch && (config.shard === undefined || config.shard.id === 0);
-  // Its own refreshes go through the bot's library, which notes each corpus change in the store as /refresh's are;
-  // waiting for a reload already running (a moderator's) does not note that one a second time.
+  // Its own refreshes go through the bot's library, which notes each corpus change in the store as /refresh's are.
   const watched = showingProgress(
-    {
-      get isRefreshing() {
-        return library.isRefreshing;
-      },
-      refresh: (onProgress?: ProgressListener) => (library.isRefreshing ? library.refresh(onProgress) : bot.context.library.refresh(onProgress)),
-    },
+    { refresh: (onProgress?: ProgressListener) => bot.context.library.refresh(onProgress) },
     () => showBuildProgress({ stream: process.stderr, label: "Refreshing after file changes", log: (text, figures) => logger.info({ progress: figures, trigger: "watch" }, text) }),
   );
   const stopWatching = watchHere
@@ -149,11 +143,8 @@ async function main(): Promise<void> {
 }
 
 /** The watcher's refreshes with their progress shown: it starts them on its own, so a long one would otherwise go unseen. */
-function showingProgress(library: Refreshable & { refresh(onProgress?: ProgressListener): Promise<RefreshReport> }, display: () => ProgressDisplay): Refreshable {
+function showingProgress(library: { refresh(onProgress?: ProgressListener): Promise<RefreshReport> }, display: () => ProgressDisplay): Refreshable {
   return {
-    get isRefreshing() {
-      return library.isRefreshing;
-    },
     refresh() {
       const shown = display();
       return library.refresh(shown.onProgress).finally(() => shown.finish());

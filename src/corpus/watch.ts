@@ -17,9 +17,11 @@ import { watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import type { RefreshReport } from "../core/contracts.js";
 
-/** What the watcher needs of the library: Library.refresh() joins a reload already running. */
+/**
+ * What the watcher needs of the library. A refresh asked for while another runs must read the folder after
+ * that one (Library.refresh runs once more after it), so changes made during a reload are never missed.
+ */
 export interface Refreshable {
-  readonly isRefreshing: boolean;
   refresh(): Promise<RefreshReport>;
 }
 
@@ -64,8 +66,6 @@ export function watchCorpus(library: Refreshable, options: WatchOptions): () => 
     try {
       do {
         again = false;
-        // A reload already running may have read the folder before these changes: let it finish, then reload.
-        if (library.isRefreshing) await library.refresh().catch(() => undefined);
         if (stopped) return;
         let result: RefreshReport | Error;
         try {

@@ -37,9 +37,6 @@ async function openWatched(dir: string, library?: Refreshable) {
   const watchErrors: Error[] = [];
   let calls = 0;
   const counted: Refreshable = library ?? {
-    get isRefreshing() {
-      return lib.isRefreshing;
-    },
     refresh() {
       calls++;
       return lib.refresh();
@@ -94,9 +91,6 @@ describe("watch mode", () => {
     let reloads = 0;
     let inFlight: Promise<RefreshReport> | undefined;
     const slow: Refreshable = {
-      get isRefreshing() {
-        return inFlight !== undefined;
-      },
       refresh() {
         inFlight ??= (async () => {
           running++;
