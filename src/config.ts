@@ -248,6 +248,17 @@ export function loadConfig(env: Env = process.env): Config {
  * Reads `.env` (if present; real environment variables win over it, and `process.env` is left untouched)
  * and validates the result with `loadConfig`.
  */
+/** For the entry points (npm start, start:sharded): a wrong setting is named on stderr and the process ends. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfigFromEnvironment();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
+    process.exit(1);
+  }
+}
+
 export function loadConfigFromEnvironment(options: { dotenvPath?: string } = {}): Config {
   const fromFile: Record<string, string> = {};
   parseDotenv({ path: options.dotenvPath ?? ".env", processEnv: fromFile, quiet: true });

@@ -1,7 +1,7 @@
 /**
  * Start-up: settings → corpus → Discord bot (with DISCORD_TOKEN) or the local console chat (without).
  */
-import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
+import { loadConfigOrExit } from "./config.js";
 import { createLogger } from "./log.js";
 import { describeLibraryEvent, openLibrary } from "./open-library.js";
 import { describeOpened, formatReload, runConsoleChat } from "./console/chat.js";
@@ -13,14 +13,7 @@ import type { RefreshReport } from "./core/contracts.js";
 import type { ProgressListener } from "./core/progress.js";
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfigFromEnvironment();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const started = performance.now();
   const logger = createLogger({ level: config.logLevel, ...(config.shard && { shard: config.shard.id }) });
   const consoleChat = !config.discordToken;

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { ShardingManager, type Shard } from "discord.js";
-import { ConfigError, loadConfigFromEnvironment, type Config } from "./config.js";
+import { loadConfigOrExit } from "./config.js";
 import { createLogger } from "./log.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DISCORD_API, fetchGatewayBot, IDENTIFY_INTERVAL_MS, startGroups, type GatewayBot } from "./sharding/gateway-bot.js";
@@ -16,14 +16,7 @@ import { relayRefreshes } from "./sharding/relay.js";
 const SHARD_READY_TIMEOUT_MS = 5 * 60_000;
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfigFromEnvironment();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit();
   const token = config.discordToken;
   if (token === undefined) {
     process.stderr.write("npm run start:sharded runs the Discord bot, so it needs DISCORD_TOKEN (README: \"Connecting Discord\"). Without it, npm start opens the console chat.\n");

@@ -17,6 +17,7 @@ import { createHash } from "node:crypto";
 import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { FlatRecord } from "../core/flat.js";
+import type { FileStamp } from "../corpus/load.js";
 import { readFlatFile, TEMPORARY_SUFFIX, writeFlatFileInBackground, type FlatFileIdentity } from "./flat-file.js";
 
 /**
@@ -49,22 +50,12 @@ export interface RejectedFile {
   reason: string;
 }
 
-/** What the file system said of a file when it was hashed (src/corpus/load.ts: FileStamp). */
-export interface SavedStamp {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-  bytesHash: string;
-  stampedAt: number;
-}
-
 /** What a start-up found in the cache. */
 export interface LoadedIndex<S> {
   segments: S[];
   rejected: RejectedFile[];
   /** By file id: lets the next scan skip reading files that did not change. */
-  stamps: Map<string, SavedStamp>;
+  stamps: Map<string, FileStamp>;
   /** Why parts of the cache (or all of it) were not used, one sentence each; empty when all was reused or none was saved. */
   problems: string[];
 }
@@ -149,7 +140,7 @@ export class IndexCache<S> {
     const rejected = (Array.isArray(manifest.rejected) ? manifest.rejected : []).filter(
       (r) => typeof r?.id === "string" && typeof r.hash === "string" && typeof r.reason === "string" && !taken.has(r.id),
     );
-    const stamps = new Map<string, SavedStamp>();
+    const stamps = new Map<string, FileStamp>();
     for (const [id, stamp] of Object.entries(typeof manifest.stamps === "object" && manifest.stamps !== null ? manifest.stamps : {})) {
       if (!Array.isArray(stamp) || stamp.length !== 6) continue;
       const [size, mtimeMs, ctimeMs, ino, bytesHash, stampedAt] = stamp;
@@ -163,7 +154,7 @@ export class IndexCache<S> {
    * removes the files it no longer names. Rejects when the folder cannot be written (the previous manifest
    * and its files stay as they were, or the index is rebuilt next time: never a wrong load).
    */
-  async save(segments: readonly S[], rejected: readonly RejectedFile[] = [], stamps: ReadonlyMap<string, SavedStamp> = new Map()): Promise<{ written: number; removed: number }> {
+  async save(segments: readonly S[], rejected: readonly RejectedFile[] = [], stamps: ReadonlyMap<string, FileStamp> = new Map()): Promise<{ written: number; removed: number }> {
     const manifest: Manifest = { segments: [], documents: {}, rejected: rejected.map(({ id, hash, reason }) => ({ id, hash, reason })), stamps: {} };
     for (const [id, { size, mtimeMs, ctimeMs, ino, bytesHash, stampedAt }] of stamps) manifest.stamps[id] = [size, mtimeMs, ctimeMs, ino, bytesHash, stampedAt];
     let written = 0;

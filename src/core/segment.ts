@@ -102,8 +102,7 @@ export class CorpusSegment {
     const sentPage = new Int32Array(n);
     const sentLine = new Int32Array(n);
     const sentHeading = new Int32Array(n);
-    const headings: string[] = [];
-    const headingIds = new Map<string, number>();
+    const headings = new HeadingTable();
     let written = 0;
     for (let s = 0; s < n; s++) {
       const { text, place } = sentences[s]!;
@@ -111,20 +110,12 @@ export class CorpusSegment {
       written += encoder.encodeInto(text, textBytes.subarray(written)).written;
       sentPage[s] = place.page ?? -1;
       sentLine[s] = place.line ?? -1;
-      let heading = -1;
-      if (place.heading !== undefined) {
-        heading = headingIds.get(place.heading) ?? headings.length;
-        if (heading === headings.length) {
-          headingIds.set(place.heading, heading);
-          headings.push(place.heading);
-        }
-      }
-      sentHeading[s] = heading;
+      sentHeading[s] = place.heading === undefined ? -1 : headings.idOf(place.heading);
       if (s % POSTINGS_STEP === POSTINGS_STEP - 1) yield;
     }
     textStart[n] = written;
     textBytes = textBytes.slice(0, written);
-    return new CorpusSegment(documents.map(copyDocument), postings, headings, { textBytes, textStart, sentPage, sentLine, sentHeading });
+    return new CorpusSegment(documents.map(copyDocument), postings, headings.list, { textBytes, textStart, sentPage, sentLine, sentHeading });
   }
 
   /**
@@ -143,8 +134,7 @@ export class CorpusSegment {
     const sentPage = new Int32Array(n);
     const sentLine = new Int32Array(n);
     const sentHeading = new Int32Array(n);
-    const headings: string[] = [];
-    const headingIds = new Map<string, number>();
+    const headings = new HeadingTable();
     const kept: IndexedDocument[] = [];
     let s = 0;
     let written = 0;
@@ -163,12 +153,7 @@ export class CorpusSegment {
           sentPage[s] = text.sentPage[local]!;
           sentLine[s] = text.sentLine[local]!;
           const old = text.sentHeading[local]!;
-          if (old >= 0 && headingMap[old] === -1) {
-            const heading = segment.headings[old]!;
-            let id = headingIds.get(heading);
-            if (id === undefined) (id = headings.length), headingIds.set(heading, id), headings.push(heading);
-            headingMap[old] = id;
-          }
+          if (old >= 0 && headingMap[old] === -1) headingMap[old] = headings.idOf(segment.headings[old]!);
           sentHeading[s] = old >= 0 ? headingMap[old]! : -1;
           if (s % POSTINGS_STEP === POSTINGS_STEP - 1) yield;
         }
@@ -176,7 +161,7 @@ export class CorpusSegment {
       }
     }
     textStart[n] = written;
-    return new CorpusSegment(kept, postings, headings, { textBytes, textStart, sentPage, sentLine, sentHeading });
+    return new CorpusSegment(kept, postings, headings.list, { textBytes, textStart, sentPage, sentLine, sentHeading });
   }
 
   /** The segment as flat data (views of its own arrays: nothing is copied), for the cache to write. */
@@ -237,4 +222,16 @@ function isIndexedDocument(value: unknown): value is IndexedDocument {
   const d = value as Record<string, unknown>;
   const meta = d.meta as Record<string, unknown> | null;
   return typeof d.id === "string" && typeof d.hash === "string" && typeof d.bytes === "number" && typeof meta === "object" && meta !== null && typeof meta.title === "string";
+}
+
+/** A segment's distinct heading paths, each stored once; sentences refer to them by number. */
+class HeadingTable {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  idOf(heading: string): number {
+    let id = this.ids.get(heading);
+    if (id === undefined) (id = this.list.length), this.ids.set(heading, id), this.list.push(heading);
+    return id;
+  }
 }

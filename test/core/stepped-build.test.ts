@@ -6,16 +6,7 @@ import { runToEnd } from "../../src/core/steps.js";
 import type { SourceDocument } from "../../src/core/types.js";
 import { INDEX_STEP, SentenceIndex } from "../../src/search/bm25.js";
 import { POSTINGS_ARRAY_NAMES, type SegmentPostings } from "../../src/search/postings.js";
-
-/** A seeded generator (mulberry32), so a failure can be reproduced. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from "../seeded-random.js";
 
 const WORDS = (
   "river bridge ferry harbour island museum lighthouse cliff market station tower garden castle library " +
