@@ -105,7 +105,8 @@ describe("a long refresh shows its progress in the deferred reply", () => {
 
   it("gives up progress edits after three failed ones in a row, and still sends the report", async () => {
     const { s, corpusDir, logLines } = await setup();
-    writeFileSync(join(corpusDir, "zz-new.txt"), generatedDocument(999, 100));
+    // A build long enough for many more 50 ms ticks than the three refused edits, even on a fast machine.
+    for (let d = 0; d < 3 * DOCUMENTS; d++) writeFileSync(join(corpusDir, `zz-more-${String(d).padStart(3, "0")}.txt`), generatedDocument(2000 + d, 100));
     for (let i = 0; i < 3; i++) s.respondOnce((r) => r.route === EDIT_ORIGINAL && r.method === "PATCH", { status: 404, body: { code: 10008, message: "Unknown Message" } });
     const { d } = s.sendInteraction(s.slashCommand("refresh", {}, MOD));
     expect((await s.waitForInteractionResponse(d.id, 5000)).body.type).toBe(InteractionResponseType.DeferredChannelMessageWithSource);
