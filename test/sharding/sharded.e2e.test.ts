@@ -82,6 +82,8 @@ async function startSharded(env: Record<string, string> = {}, standIn: DiscordSt
   const sharded: Sharded = { s, manager, guildB, corpusDir, work, lines, output: () => output };
   running.push(sharded);
   await waitFor(sharded, () => lines.some((l) => l.msg === "every shard is connected"), 60_000, "both shards connected");
+  // Each shard writes its own "connected to Discord" line, which may reach the shared stdout after the manager's.
+  await waitFor(sharded, () => new Set(lines.filter((l) => l.msg === "connected to Discord").map((l) => l.shard)).size === 2, 10_000, "both shards' own lines");
   return sharded;
 }
 
