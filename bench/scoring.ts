@@ -3,12 +3,12 @@
  * latency percentiles. No I/O here, so test/bench-scoring.test.ts can check them by hand.
  */
 
-/** Lower-cases and collapses every run of whitespace to one space, so line breaks and case never decide a hit. */
+/** Lower-cases, straightens curly quotes and collapses every run of whitespace to one space, so line breaks, case and typography never decide a hit. */
 export function normalizeText(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, " ").trim();
+  return text.toLowerCase().replace(/[‘’‛′]/g, "'").replace(/[“”„″]/g, '"').replace(/\s+/g, " ").trim();
 }
 
-/** True when the text contains at least one of the (non-empty) answers, case-insensitively, whitespace collapsed. */
+/** True when the text contains at least one of the (non-empty) answers: case-insensitively, curly quotes straightened, whitespace collapsed (as shared/qa/README.md defines a correct excerpt). */
 export function containsAnswer(text: string, answers: readonly string[]): boolean {
   const haystack = normalizeText(text);
   return answers.some((answer) => {

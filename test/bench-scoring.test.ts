@@ -35,6 +35,9 @@ describe("answer matching", () => {
     expect(containsAnswer("The DENVER   broncos are a team", ["Denver Broncos"])).toBe(true);
     expect(containsAnswer("played in Santa\nClara, California", ["SANTA  CLARA"])).toBe(true);
     expect(containsAnswer("played in Santa Monica", ["Santa Clara"])).toBe(false);
+    // The seed sets' gold phrases are typed with straight quotes; the articles use curly ones.
+    expect(containsAnswer("“we won’t let ourselves be divided”", ["won't let ourselves be divided"])).toBe(true);
+    expect(containsAnswer("a “non-secure data line”", ['"non-secure data line"'])).toBe(true);
   });
 
   it("ignores empty gold answers (they would match everything)", () => {
