@@ -1,5 +1,6 @@
 /**
- * Answer-type cues: a "when" question wants a date or a number, a "how many" question a number.
+ * Answer-type cues: a "when" question wants a date (a year, a month or weekday, a written date or time, an
+ * ordinal), a "how many" question a number (in digits or words).
  * Among the best candidates, a sentence that holds such a value (not one the question already names)
  * gets a small boost (measured: +0.005 Hit@1 on SQuAD, shared/RESEARCH.md).
  */
@@ -47,10 +48,15 @@ const WHAT_TIME = new Set("year date day month century decade time".split(" "));
 /** Whether a sentence's terms hold a value of the wanted type that the question does not already contain. */
 export function holdsAnswerType(type: AnswerType, sentenceTerms: Iterable<string>, questionTerms: ReadonlySet<string>): boolean {
   if (!type) return false;
+  // A time wants a date, not any number: "500 kilometres" does not say when.
+  const holds = type === "time" ? isTime : isNumber;
   for (const term of sentenceTerms) {
     if (questionTerms.has(term)) continue;
-    if (isNumber(term)) return true;
+    if (holds(term)) return true;
     if (type === "time" && DATE_WORDS.has(term)) return true;
   }
   return false;
 }
+
+/** A year (1871, 1990s), a written date or a clock time (12/03/2024, 2024-03-01, 3:30), an ordinal (19th). */
+const isTime = (term: string) => /^(1[0-9]{3}|20[0-9]{2})s?$/.test(term) || /^\d+[/:.-]\d+([/:.-]\d+)?$/.test(term) || /^\d+(st|nd|rd|th)$/.test(term);
