@@ -1,6 +1,7 @@
 /**
  * Quick, in-process quality check of the engine while tuning (no child processes, no peers):
- * SQuAD Hit@1/Hit@3/MRR@10 (a declined question counts as a miss) and the four seed sets on the shipped
+ * SQuAD Hit@1/Hit@3/MRR@10 of the ranked sentences (a declined question counts as a miss), Hit@1/Hit@3 of the
+ * excerpts a user sees (a passage of neighbouring sentences is one excerpt), and the four seed sets on the shipped
  * corpus, with the three-way decision, for the default settings or the ones given as JSON.
  *   npx tsx bench/evaluate.ts                      defaults, BM25 alone
  *   npx tsx bench/evaluate.ts --semantic           with the semantic stage (vectors cached in bench/results/)
@@ -25,7 +26,11 @@ for (const engine of settings.length ? settings : [{}]) {
   const adapter = createLookoutAdapter({ engine, semantic });
   adapter.build(squad.sentences);
   const ranks: Array<number | null> = [];
-  for (const q of squad.questions) ranks.push(firstHitRank(await adapter.search(q.question, 10), (id) => isSquadHit(squad.sentences[id]!, q)));
+  const excerptRanks: Array<number | null> = [];
+  for (const q of squad.questions) {
+    ranks.push(firstHitRank(await adapter.search(q.question, 10), (id) => isSquadHit(squad.sentences[id]!, q)));
+    excerptRanks.push(firstHitRank(await adapter.answer(q.question), (e) => e.doc === q.article && containsAnswer(e.text, q.answers)));
+  }
 
   const stage = semantic ? new SemanticStage(startUseLiteEncoder()) : undefined;
   stage?.remember(readVectorCache());
@@ -43,6 +48,7 @@ for (const engine of settings.length ? settings : [{}]) {
   await stage?.close();
   console.log(
     `${JSON.stringify(engine)}${semantic ? " semantic" : ""}  SQuAD Hit@1 ${hitAt(ranks, 1).toFixed(3)} Hit@3 ${hitAt(ranks, 3).toFixed(3)} MRR@10 ${mrrAt(ranks).toFixed(3)}` +
+      ` (excerpts ${hitAt(excerptRanks, 1).toFixed(3)}/${hitAt(excerptRanks, 3).toFixed(3)})` +
       ` | seed Hit@1 ${hitAt(seedRanks, 1).toFixed(3)} Hit@3 ${hitAt(seedRanks, 3).toFixed(3)} (${seedRanks.length}) | ` +
       [...outcomes].sort().map(([k, v]) => `${k} ${v}`).join(", "),
   );

@@ -96,6 +96,11 @@ export function createLookoutAdapter({ engine: options = {}, semantic = false }:
       const retrieval = kb!.retrieve(question, k, await meaningFor(question));
       return retrieval.declined ? null : retrieval.hits.map((h) => h.sentence);
     },
+    /** The answer a user would see (excerpts: sentences or passages), with the first excerpt's document. */
+    async answer(question: string): Promise<Array<{ text: string; doc: number }> | null> {
+      const answer = kb!.ask(question, await meaningFor(question));
+      return answer.answered ? answer.excerpts.map((e) => ({ text: e.text, doc: Number(e.citations[0]!.documentId) })) : null;
+    },
     /** Saves the built index (scale mode measures start-up from it). */
     save(path: string): void {
       saveSegments(kb!, path);

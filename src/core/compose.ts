@@ -1,4 +1,7 @@
-/** Ranked sentences → excerpts: near-duplicates merged across sources, citations, context, highlights. */
+/**
+ * Ranked sentences → excerpts: near-duplicates merged across sources, neighbours joined into passages,
+ * citations, context, highlights.
+ */
 import type { Hit } from "../search/bm25.js";
 import { highlightRanges } from "../text/analyser.js";
 import type { Citation, Excerpt, IndexedDocument, Place } from "./types.js";
@@ -25,10 +28,19 @@ const SAME_STATEMENT = 0.5;
 const MIN_SHARED_TERMS = 3;
 const QUOTED_RUN = 5;
 const CONTEXT_SENTENCES = 2;
+/**
+ * A ranked sentence next to an excerpt's sentences in the same document joins it as one passage (in document
+ * order, up to PASSAGE_SENTENCES) when it scores at least PASSAGE_SHARE of the best: news text answers in
+ * runs ("August Hanning warned …" / "He told Germany's Bild newspaper: …"), and three neighbouring
+ * sentences shown as three excerpts with three citations read worse than one passage.
+ */
+const PASSAGE_SENTENCES = 3;
+const PASSAGE_SHARE = 0.7;
 
 export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questionTerms: readonly string[], max: number): Excerpt[] {
   const queryTerms = new Set(questionTerms);
-  const chosen: Array<{ excerpt: Excerpt; distinctTerms: number; documents: Set<number> }> = [];
+  const chosen: Chosen[] = [];
+  const joinFrom = (hits[0]?.score ?? 0) * PASSAGE_SHARE;
   // Which chosen excerpts hold each term and each run of terms (a bit per excerpt), so a hit is compared
   // with all of them in one pass over its own terms. Excerpts past the 31st are not compared (answers hold 10).
   const termOwners = new Map<number, number>();
@@ -55,7 +67,7 @@ export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questio
     let same = -1;
     for (let bits = anyOwner; bits !== 0 && same < 0; bits &= bits - 1) {
       const i = 31 - Math.clz32(bits & -bits);
-      const union = chosen[i]!.distinctTerms + distinct.size - shared[i]!;
+      const union = chosen[i]!.distinctTerms.size + distinct.size - shared[i]!;
       if (shared[i]! >= Math.min(MIN_SHARED_TERMS, union) && shared[i]! / union >= SAME_STATEMENT) same = i;
     }
     let runs: Set<number> | undefined;
@@ -78,22 +90,50 @@ export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questio
       }
       continue;
     }
-    if (chosen.length >= max) continue;
-    if (chosen.length < MAX_COMPARED) {
-      const bit = 1 << chosen.length;
-      for (const term of distinct) termOwners.set(term, (termOwners.get(term) ?? 0) | bit);
-      for (const run of (runs ??= runsOf(termIds))) runOwners.set(run, (runOwners.get(run) ?? 0) | bit);
+    const register = (i: number) => {
+      if (i >= MAX_COMPARED) return;
+      for (const term of distinct) termOwners.set(term, (termOwners.get(term) ?? 0) | (1 << i));
+      for (const run of (runs ??= runsOf(termIds))) runOwners.set(run, (runOwners.get(run) ?? 0) | (1 << i));
+    };
+    const passage = hit.score >= joinFrom ? chosen.findIndex((c) => c.document === sentence.document && c.last - c.first + 1 < PASSAGE_SENTENCES && (c.first === hit.sentence + 1 || c.last === hit.sentence - 1)) : -1;
+    if (passage >= 0) {
+      const joined = chosen[passage]!;
+      joined.first = Math.min(joined.first, hit.sentence);
+      joined.last = Math.max(joined.last, hit.sentence);
+      joined.excerpt.text = passageText(kb, joined.first, joined.last);
+      if (joined.first === hit.sentence) joined.excerpt.citations[0] = citationOf(kb, hit.sentence);
+      for (const term of distinct) joined.distinctTerms.add(term);
+      register(passage);
+      continue;
     }
-    chosen.push({
-      distinctTerms: distinct.size,
+    if (chosen.length >= max) continue;
+    register(chosen.length);
+    const entry: Chosen = {
+      distinctTerms: distinct,
       documents: new Set([sentence.document]),
+      document: sentence.document,
+      first: hit.sentence,
+      last: hit.sentence,
+      // Highlights and context read the passage as it ends up, once every hit is placed.
       excerpt: lazyExcerpt({ text: sentence.text, score: hit.score, citations: [citationOf(kb, hit.sentence)] }, {
-        highlights: () => highlightRanges(sentence.text, queryTerms),
-        context: () => contextOf(kb, hit.sentence),
+        highlights: () => highlightRanges(entry.excerpt.text, queryTerms),
+        context: () => contextOf(kb, entry.first, entry.last),
       }),
-    });
+    };
+    chosen.push(entry);
   }
   return chosen.map((c) => c.excerpt);
+}
+
+/** An excerpt being composed: its passage (first to last sentence of one document) and what it is compared by. */
+interface Chosen {
+  excerpt: Excerpt;
+  distinctTerms: Set<number>;
+  /** Every document quoting it (the first is its own). */
+  documents: Set<number>;
+  document: number;
+  first: number;
+  last: number;
 }
 
 /** One bit per chosen excerpt in a 32-bit integer, sign bit left alone. */
@@ -140,12 +180,19 @@ function citationOf(kb: ComposeSource, index: number): Citation {
   };
 }
 
-function contextOf(kb: ComposeSource, index: number): Excerpt["context"] {
-  const document = kb.documentOf(index);
+/** Consecutive sentences of one document as one text, as a reader would quote them. */
+function passageText(kb: ComposeSource, first: number, last: number): string {
+  const texts: string[] = [];
+  for (let s = first; s <= last; s++) texts.push(kb.sentenceText(s));
+  return texts.join(" ");
+}
+
+function contextOf(kb: ComposeSource, first: number, last: number): Excerpt["context"] {
+  const document = kb.documentOf(first);
   const around = (from: number, to: number) => {
     const texts: string[] = [];
     for (let s = Math.max(0, from); s < Math.min(to, kb.sentenceCount); s++) if (kb.documentOf(s) === document) texts.push(kb.sentenceText(s));
     return texts;
   };
-  return { before: around(index - CONTEXT_SENTENCES, index), after: around(index + 1, index + 1 + CONTEXT_SENTENCES) };
+  return { before: around(first - CONTEXT_SENTENCES, first), after: around(last + 1, last + 1 + CONTEXT_SENTENCES) };
 }

@@ -79,10 +79,10 @@ export interface Citation {
 
 /** One ranked excerpt of an answer. */
 export interface Excerpt {
-  /** The sentence as it stands in the document (whitespace collapsed). */
+  /** The sentence as it stands in the document (whitespace collapsed), or a passage of up to three consecutive ones. */
   text: string;
   score: number;
-  /** The first citation is the sentence's own document; further ones are near-identical sentences elsewhere ("also in …"). */
+  /** The first citation is the excerpt's own document (where its first sentence stands); further ones are near-identical sentences elsewhere ("also in …"). */
   citations: Citation[];
   /** Character ranges [start, end) of `text` that matched a question term, for highlighting. */
   highlights: Array<[number, number]>;

@@ -110,6 +110,56 @@ describe("one statement in several sources is one excerpt citing each source", (
   });
 });
 
+describe("neighbouring sentences that both answer are one passage", () => {
+  const kb = corpus({
+    "news.txt":
+      "The former intelligence chief Anna Berg warned that more secrets of the navy could have leaked.\n" +
+      "She told the Harbour Gazette that the navy leak was only the tip of the iceberg.\n" +
+      "The weather on the coast stayed mild all week.\n" +
+      "Fishing boats returned to the harbour on Sunday.\n",
+    "other.txt": "The navy leak was discussed in parliament.\nThe intelligence committee met on Monday.\n",
+  });
+
+  it("joins a pronoun-led answer to the sentence naming who it is about, in document order, cited from its first sentence", () => {
+    const answer = kb.ask("What did the former intelligence chief tell the Harbour Gazette about the navy leak?");
+    const first = answer.excerpts[0]!;
+    expect(first.text).toBe(
+      "The former intelligence chief Anna Berg warned that more secrets of the navy could have leaked. She told the Harbour Gazette that the navy leak was only the tip of the iceberg.",
+    );
+    expect(first.citations.map((c) => [c.documentId, c.location.line, c.location.sentence])).toEqual([["news.txt", 1, 1]]);
+    expect(first.context).toEqual({ before: [], after: ["The weather on the coast stayed mild all week.", "Fishing boats returned to the harbour on Sunday."] });
+    // Highlights cover both sentences of the passage.
+    expect(first.highlights.map(([a, b]) => first.text.slice(a, b))).toEqual(expect.arrayContaining(["intelligence", "Harbour", "Gazette"]));
+    // The passage takes one excerpt: the next sentences follow as excerpts of their own.
+    expect(answer.excerpts.map((e) => e.text)).toContain("The navy leak was discussed in parliament.");
+    expect(answer.excerpts.filter((e) => e.text.includes("Anna Berg"))).toHaveLength(1);
+  });
+
+  it("leaves a weak neighbour out", () => {
+    const weather = kb.ask("How was the weather on the coast all week?").excerpts;
+    expect(weather[0]!.text).toBe("The weather on the coast stayed mild all week.");
+  });
+
+  it("stops at three sentences and never crosses into another document", () => {
+    const chain = corpus({
+      "log.txt": [
+        "In March the ferry engine showed rust on its pistons and crankshaft.",
+        "In April mechanics replaced a cracked valve of the ferry engine.",
+        "In May the ferry engine ran hot because a cooling pump leaked.",
+        "In June inspectors tightened loose bolts on the ferry engine mounts.",
+        "In July a broken fan belt stopped the ferry engine for a day.",
+        "In August the ferry engine passed its yearly safety test.",
+      ].join("\n"),
+      "next.txt": "The ferry engine will be replaced next year.\n",
+    });
+    const excerpts = chain.ask("ferry engine").excerpts;
+    const sentences = (text: string) => text.split(/(?<=\.) /).length;
+    expect(excerpts.map((e) => sentences(e.text))).toEqual([3, 3, 1]);
+    for (const e of excerpts) expect(sentences(e.text)).toBeLessThanOrEqual(3);
+    expect(excerpts.find((e) => e.text.includes("next year"))?.text).toBe("The ferry engine will be replaced next year.");
+  });
+});
+
 describe("a 'when' question", () => {
   it("puts the sentence holding a date first, over a slightly closer match without one", () => {
     const kb = corpus({
