@@ -62,9 +62,10 @@ async function corpus(files: Record<string, string>): Promise<string> {
 const MISSILES = {
   "missile.txt":
     "The Taurus missile was discussed by the officers at length.\n" +
-    "The Taurus has a range of 500 kilometres.\n" +
     "The Taurus missile is painted grey and blue.\n" +
     "Officers met in Singapore for an air show.\n" +
+    // Apart from the sentences sharing the question's words, so that no passage joins them.
+    "The Taurus has a range of 500 kilometres.\n" +
     "The meeting was held on a conference platform.\n" +
     "One officer dialled in from a hotel.\n" +
     "The recording was published a week later.\n" +
@@ -111,7 +112,7 @@ describe("the semantic stage in the library", () => {
     const stage = new SemanticStage(Promise.resolve(encoder));
     const library = await open(dir, stage);
     await stage.whenReady(library.current);
-    expect((await library.ask(QUESTION)).excerpts[0]?.text).toBe("The Taurus has a range of 500 kilometres.");
+    expect((await library.ask(QUESTION)).excerpts[0]?.text).toMatch(/^The Taurus has a range of 500 kilometres\./);
   });
 
   it("answers from BM25 while the vectors are being computed, and with meaning once they are ready", async () => {
