@@ -43,37 +43,44 @@ export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questio
   const joinFrom = (hits[0]?.score ?? 0) * PASSAGE_SHARE;
   // Which chosen excerpts hold each term and each run of terms (a bit per excerpt), so a hit is compared
   // with all of them in one pass over its own terms. Excerpts past the 31st are not compared (answers hold 10).
-  const termOwners = new Map<number, number>();
+  const termOwners: number[] = []; // by term number (numbers are dense, from 0)
   const runOwners = new Map<number, number>();
   const shared = new Int32Array(MAX_COMPARED);
   // Terms as numbers for this answer only (the index's ids are per segment: equal terms, equal numbers here).
   const termNumbers = new Map<string, number>();
-  for (const hit of hits) {
-    const sentence = { text: kb.sentenceText(hit.sentence), document: kb.documentOf(hit.sentence) };
-    const termIds = kb.sentenceTerms(hit.sentence).map((term) => {
-      let id = termNumbers.get(term);
-      if (id === undefined) termNumbers.set(term, (id = termNumbers.size));
-      return id;
-    });
-    const distinct = new Set<number>();
-    for (let i = 0; i < termIds.length; i++) distinct.add(termIds[i]!);
+  // The hit that last saw each term number: a hit's distinct terms without a Set per hit.
+  const lastSeen: number[] = [];
+  for (let h = 0; h < hits.length; h++) {
+    const hit = hits[h]!;
+    const document = kb.documentOf(hit.sentence);
+    const terms = kb.sentenceTerms(hit.sentence);
+    const termIds = new Array<number>(terms.length);
+    const distinct: number[] = [];
+    for (let i = 0; i < terms.length; i++) {
+      let id = termNumbers.get(terms[i]!);
+      if (id === undefined) termNumbers.set(terms[i]!, (id = termNumbers.size));
+      termIds[i] = id;
+      if (lastSeen[id] !== h) (lastSeen[id] = h), distinct.push(id);
+    }
     shared.fill(0);
     let anyOwner = 0;
     for (const term of distinct) {
-      const owners = termOwners.get(term) ?? 0;
+      const owners = termOwners[term] ?? 0;
       anyOwner |= owners;
       for (let bits = owners; bits !== 0; bits &= bits - 1) shared[31 - Math.clz32(bits & -bits)]!++;
     }
     let same = -1;
+    let sharesEnough = false;
     for (let bits = anyOwner; bits !== 0 && same < 0; bits &= bits - 1) {
       const i = 31 - Math.clz32(bits & -bits);
-      const union = chosen[i]!.distinctTerms.size + distinct.size - shared[i]!;
+      const union = chosen[i]!.distinctTerms.size + distinct.length - shared[i]!;
       if (shared[i]! >= Math.min(MIN_SHARED_TERMS, union) && shared[i]! / union >= SAME_STATEMENT) same = i;
+      if (shared[i]! >= MIN_SHARED_TERMS) sharesEnough = true;
     }
-    let runs: Set<number> | undefined;
+    let runs: Int32Array | undefined;
     // A common run of QUOTED_RUN terms: only worth looking for where MIN_SHARED_TERMS terms are shared at all.
-    if (same < 0 && shared.some((n) => n >= MIN_SHARED_TERMS)) {
-      for (const run of (runs ??= runsOf(termIds))) {
+    if (same < 0 && sharesEnough) {
+      for (const run of (runs = runsOf(termIds))) {
         for (let bits = runOwners.get(run) ?? 0; bits !== 0 && same < 0; bits &= bits - 1) {
           const i = 31 - Math.clz32(bits & -bits);
           if (shared[i]! >= MIN_SHARED_TERMS) same = i;
@@ -84,18 +91,13 @@ export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questio
     if (same >= 0) {
       // Quoted again by another source: cite it there too; repeated in the same source: drop it.
       const statement = chosen[same]!;
-      if (!statement.documents.has(sentence.document)) {
-        statement.documents.add(sentence.document);
+      if (!statement.documents.has(document)) {
+        statement.documents.add(document);
         statement.excerpt.citations.push(citationOf(kb, hit.sentence));
       }
       continue;
     }
-    const register = (i: number) => {
-      if (i >= MAX_COMPARED) return;
-      for (const term of distinct) termOwners.set(term, (termOwners.get(term) ?? 0) | (1 << i));
-      for (const run of (runs ??= runsOf(termIds))) runOwners.set(run, (runOwners.get(run) ?? 0) | (1 << i));
-    };
-    const passage = hit.score >= joinFrom ? chosen.findIndex((c) => c.document === sentence.document && c.last - c.first + 1 < PASSAGE_SENTENCES && (c.first === hit.sentence + 1 || c.last === hit.sentence - 1)) : -1;
+    const passage = hit.score >= joinFrom ? passageNextTo(chosen, document, hit.sentence) : -1;
     if (passage >= 0) {
       const joined = chosen[passage]!;
       joined.first = Math.min(joined.first, hit.sentence);
@@ -103,19 +105,19 @@ export function composeExcerpts(kb: ComposeSource, hits: readonly Hit[], questio
       joined.excerpt.text = passageText(kb, joined.first, joined.last);
       if (joined.first === hit.sentence) joined.excerpt.citations[0] = citationOf(kb, hit.sentence);
       for (const term of distinct) joined.distinctTerms.add(term);
-      register(passage);
+      markOwner(passage, distinct, runs ?? runsOf(termIds), termOwners, runOwners);
       continue;
     }
     if (chosen.length >= max) continue;
-    register(chosen.length);
+    markOwner(chosen.length, distinct, runs ?? runsOf(termIds), termOwners, runOwners);
     const entry: Chosen = {
-      distinctTerms: distinct,
-      documents: new Set([sentence.document]),
-      document: sentence.document,
+      distinctTerms: new Set(distinct),
+      documents: new Set([document]),
+      document,
       first: hit.sentence,
       last: hit.sentence,
       // Highlights and context read the passage as it ends up, once every hit is placed.
-      excerpt: lazyExcerpt({ text: sentence.text, score: hit.score, citations: [citationOf(kb, hit.sentence)] }, {
+      excerpt: lazyExcerpt({ text: kb.sentenceText(hit.sentence), score: hit.score, citations: [citationOf(kb, hit.sentence)] }, {
         highlights: () => highlightRanges(entry.excerpt.text, queryTerms),
         context: () => contextOf(kb, entry.first, entry.last),
       }),
@@ -136,6 +138,22 @@ interface Chosen {
   last: number;
 }
 
+/** The chosen excerpt a sentence of `document` continues (before its first or after its last sentence), or -1. */
+function passageNextTo(chosen: readonly Chosen[], document: number, sentence: number): number {
+  for (let i = 0; i < chosen.length; i++) {
+    const c = chosen[i]!;
+    if (c.document === document && c.last - c.first + 1 < PASSAGE_SENTENCES && (c.first === sentence + 1 || c.last === sentence - 1)) return i;
+  }
+  return -1;
+}
+
+/** Records that excerpt `i` holds these terms and runs of terms. */
+function markOwner(i: number, distinct: readonly number[], runs: Int32Array, termOwners: number[], runOwners: Map<number, number>): void {
+  if (i >= MAX_COMPARED) return;
+  for (const term of distinct) termOwners[term] = (termOwners[term] ?? 0) | (1 << i);
+  for (const run of runs) runOwners.set(run, (runOwners.get(run) ?? 0) | (1 << i));
+}
+
 /** One bit per chosen excerpt in a 32-bit integer, sign bit left alone. */
 const MAX_COMPARED = 31;
 
@@ -148,24 +166,36 @@ function lazyExcerpt(
   excerpt: Omit<Excerpt, "highlights" | "context">,
   make: { highlights: () => Excerpt["highlights"]; context: () => Excerpt["context"] },
 ): Excerpt {
-  for (const key of ["highlights", "context"] as const) {
-    let value: unknown;
-    Object.defineProperty(excerpt, key, {
-      enumerable: true,
-      get: () => (value ??= make[key]()),
-      set: (next: unknown) => (value = next),
-    });
-  }
-  return excerpt as Excerpt;
+  // Accessors in an object literal, not defineProperty: the object keeps V8's fast shape.
+  let highlights: Excerpt["highlights"] | undefined;
+  let context: Excerpt["context"] | undefined;
+  return {
+    ...excerpt,
+    get highlights() {
+      return (highlights ??= make.highlights());
+    },
+    set highlights(next) {
+      highlights = next;
+    },
+    get context() {
+      return (context ??= make.context());
+    },
+    set context(next) {
+      context = next;
+    },
+  };
 }
 
-/** Each run of QUOTED_RUN term ids, hashed to a number (a collision could at worst merge two excerpts that share three terms). */
-function runsOf(termIds: ArrayLike<number>): Set<number> {
-  const runs = new Set<number>();
-  for (let i = 0; i + QUOTED_RUN <= termIds.length; i++) {
-    let hash = 0;
-    for (let k = i; k < i + QUOTED_RUN; k++) hash = (hash * 1_000_003 + termIds[k]! + 1) % 4_503_599_627_370_449;
-    runs.add(hash);
+/**
+ * Each run of QUOTED_RUN term ids, hashed to a 32-bit number (integer multiply-xor: the float arithmetic of a
+ * wider hash was a third of composing). A collision could at worst merge two excerpts that share three terms.
+ */
+function runsOf(termIds: ArrayLike<number>): Int32Array {
+  const runs = new Int32Array(Math.max(0, termIds.length - QUOTED_RUN + 1));
+  for (let i = 0; i < runs.length; i++) {
+    let hash = 0x811c9dc5;
+    for (let k = i; k < i + QUOTED_RUN; k++) hash = Math.imul(hash ^ termIds[k]!, 0x01000193);
+    runs[i] = hash;
   }
   return runs;
 }

@@ -258,7 +258,9 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
   ask(question: string, meaning?: MeaningOfQuestion): Answer {
     const trimmed = question.trim();
     if (trimmed.length > this.options.maxQuestionChars) return declined(question, "too-long");
-    const retrieval = this.retrieve(trimmed, this.options.maxExcerpts * 3, meaning);
+    // Twice the excerpts: enough for repeats merged and passages joined (measured on SQuAD: ten excerpts from
+    // 20 hits for all but a handful of questions), at two thirds of the composing cost of 30.
+    const retrieval = this.retrieve(trimmed, this.options.maxExcerpts * 2, meaning);
     if (retrieval.declined) return declined(question, retrieval.declined);
     return {
       question,
