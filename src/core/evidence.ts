@@ -17,6 +17,7 @@
  */
 import type { SentenceIndex } from "../search/bm25.js";
 import { englishFrequency } from "../text/english.js";
+import { termsOf } from "../text/analyser.js";
 import { answerTypeOf, holdsAnswerType } from "./answer-type.js";
 
 export const EVIDENCE_FEATURES = ["relevance", "relevanceKnown", "missingShare", "coverage", "typeMissing"] as const;
@@ -48,6 +49,20 @@ export interface RankedQuestion {
   bestScore: number;
 }
 
+/**
+ * Words that frame a request rather than name its subject ("Summarize the investigation", "What do the
+ * articles say about Pistorius?", "Explain the leak, please"). When the corpus lacks one, it is not a sign
+ * that the question is about something else, so it is left out of the evidence; a corpus that has the word
+ * ("the leaked documents") weighs it like any other.
+ */
+const REQUEST_WORDS: ReadonlySet<string> = new Set(
+  termsOf(
+    "explain summarize summarise summary describe tell list give show outline elaborate clarify detail details overview " +
+      "info information know mention mentioned article articles document documents doc docs text texts source sources " +
+      "file files corpus anything something everything please thanks thank hi hello hey",
+  ),
+);
+
 /** How many of the best sentences are searched for the wanted answer type. */
 const TYPE_DEPTH = 3;
 
@@ -60,6 +75,7 @@ export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documen
   const known: string[] = [];
   for (const term of unique) {
     if (!index.hasTerm(term)) {
+      if (REQUEST_WORDS.has(term)) continue;
       missingWeight += unknownIdf;
       missingRareWeight += rarityInEnglish(term) * unknownIdf;
     } else {

@@ -54,6 +54,16 @@ describe("three outcomes: a confident answer, the closest passages labelled as s
     expect(withBand(0, p * (1 + 1e-9))).toMatchObject({ answered: true, confidence: "low" });
   });
 
+  it("does not take the words that frame a request for its subject", () => {
+    // "summarize", "documents", "explain", "please" are not in these files: the question is still about the museum.
+    for (const question of ["Summarize what the documents say about the museum entry", "Explain the museum entry, please"]) {
+      const answer = kb.ask(question);
+      expect(answer, question).toMatchObject({ answered: true, confidence: "high" });
+      expect(answer.excerpts[0]?.text, question).toBe("Entry to the museum costs five euros.");
+    }
+    expect(kb.ask("Explain photosynthesis, please")).toMatchObject({ answered: false, reason: "no-match" });
+  });
+
   it("weighs a missing word by how rare it is in English: an everyday word costs less than a rare one", () => {
     // Same corpus, same known words; only the missing word differs.
     expect(probability("Where does the ferry go to?")).toBeGreaterThan(probability("Where does the ferry hydroplane to?"));
