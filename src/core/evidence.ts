@@ -66,7 +66,7 @@ const REQUEST_WORDS: ReadonlySet<string> = new Set(
 /** How many of the best sentences are searched for the wanted answer type. */
 const TYPE_DEPTH = 3;
 
-export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documentOf: (sentence: number) => number): Evidence {
+export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documentOf: (sentence: number) => number, textOf: (sentence: number) => string): Evidence {
   const unique = [...new Set(ranked.terms)];
   const unknownIdf = index.idf("");
   let knownWeight = 0;
@@ -94,7 +94,7 @@ export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documen
   for (const term of known) if (window.has(term)) covered += index.idf(term);
   const type = answerTypeOf(ranked.question);
   const questionTerms = new Set(ranked.terms);
-  const typeFound = ranked.sentences.slice(0, TYPE_DEPTH).some((s) => holdsAnswerType(type, index.sentenceTerms(s), questionTerms));
+  const typeFound = ranked.sentences.slice(0, TYPE_DEPTH).some((s) => holdsAnswerType(type, index.sentenceTerms(s), questionTerms, textOf(s)));
   return {
     relevance: knownWeight + missingWeight > 0 ? ranked.bestScore / (knownWeight + missingWeight) : 0,
     relevanceKnown: knownWeight > 0 ? ranked.bestScore / knownWeight : 0,
@@ -125,7 +125,12 @@ export function probabilityOf(evidence: Evidence, model: DeclineModel): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-export function outcomeOf(probability: number, model: DeclineModel): Outcome {
+/**
+ * The outcome for a probability. A question that wants a date or a number none of its best sentences holds is
+ * never answered confidently: "When did Olaf Scholz become chancellor?" matches every name in the corpus, and
+ * the excerpts still cannot say when.
+ */
+export function outcomeOf(probability: number, model: DeclineModel, evidence?: Pick<Evidence, "typeMissing">): Outcome {
   if (probability < model.declineBelow) return "declined";
-  return probability >= model.confidentFrom ? "high" : "low";
+  return probability >= model.confidentFrom && !evidence?.typeMissing ? "high" : "low";
 }

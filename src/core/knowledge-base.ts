@@ -238,16 +238,16 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
     if (type) {
       const unique = new Set(terms);
       for (const hit of hits) {
-        if (holdsAnswerType(type, this.index.sentenceTerms(hit.sentence), unique)) hit.score *= ANSWER_TYPE_BOOST;
+        if (holdsAnswerType(type, this.index.sentenceTerms(hit.sentence), unique, this.sentenceText(hit.sentence))) hit.score *= ANSWER_TYPE_BOOST;
       }
       hits.sort((a, b) => b.score - a.score || order(a.sentence) - order(b.sentence));
     }
     if (terms.length === 0 || hits.length === 0) {
       return { terms, hits: [], relevance: 0, probability: 0, semantic: false, declined: terms.length === 0 ? "empty" : "no-match" };
     }
-    const evidence = evidenceOf(this.index, { question, terms, sentences: hits.map((h) => h.sentence), bestScore: hits[0]!.score }, (s) => this.documentOf(s));
+    const evidence = evidenceOf(this.index, { question, terms, sentences: hits.map((h) => h.sentence), bestScore: hits[0]!.score }, (s) => this.documentOf(s), (s) => this.sentenceText(s));
     const probability = probabilityOf(evidence, this.options.decline);
-    const outcome = outcomeOf(probability, this.options.decline);
+    const outcome = outcomeOf(probability, this.options.decline, evidence);
     const fused = meaning ? fuseWithMeaning(hits.slice(0, RERANK_DEPTH), meaning, this.options.semanticWeight, this.order) : undefined;
     if (fused) hits = [...fused, ...hits.slice(RERANK_DEPTH)];
     const decided = outcome === "declined" ? { declined: "no-match" as const } : { confidence: outcome };

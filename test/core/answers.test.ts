@@ -54,6 +54,14 @@ describe("three outcomes: a confident answer, the closest passages labelled as s
     expect(withBand(0, p * (1 + 1e-9))).toMatchObject({ answered: true, confidence: "low" });
   });
 
+  it("is never confident about a 'when' question none of whose best sentences holds a date or time", () => {
+    // Every word matches the museum sentence, which still cannot say when the museum opened.
+    const answer = kb.ask("When did the lighthouse museum on the north cliff open?");
+    expect(answer).toMatchObject({ answered: true, confidence: "low" });
+    expect(answer.excerpts[0]?.text).toBe("The lighthouse museum is on the north cliff.");
+    expect(kb.ask("When does the harbour office open?")).toMatchObject({ answered: true, confidence: "high" });
+  });
+
   it("does not take the words that frame a request for its subject", () => {
     // "summarize", "documents", "explain", "please" are not in these files: the question is still about the museum.
     for (const question of ["Summarize what the documents say about the museum entry", "Explain the museum entry, please"]) {
