@@ -103,7 +103,7 @@ function calibrate(training: Row[]): DeclineModel {
 function table(model: DeclineModel, evaluated: Row[]): string {
   const lines = ["| pool | questions | declined | not sure | confident |", "|---|---:|---:|---:|---:|"];
   for (const pool of [...new Set(evaluated.map((r) => r.pool))]) {
-    const outcomes = evaluated.filter((r) => r.pool === pool).map((r) => (r.evidence ? outcomeOf(probabilityOf(r.evidence, model), model) : "declined"));
+    const outcomes = evaluated.filter((r) => r.pool === pool).map((r) => (r.evidence ? outcomeOf(probabilityOf(r.evidence, model), model, r.evidence) : "declined"));
     const share = (o: string) => {
       const n = outcomes.filter((x) => x === o).length;
       return `${((100 * n) / outcomes.length).toFixed(1)} % (${n})`;
