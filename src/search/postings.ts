@@ -145,6 +145,22 @@ export function compareBytes(a: Uint8Array, aFrom: number, aTo: number, b: Uint8
   return aTo - aFrom - (bTo - bFrom);
 }
 
+/**
+ * Two strings in the order of their UTF-8 bytes. For strings without UTF-16 units from U+D800 up (every term
+ * of most corpora) that is the order of their units, compared without encoding them; the others (surrogate
+ * pairs, lone surrogates written as U+FFFD, U+E000–U+FFFF) are encoded and compared byte by byte.
+ */
+export function compareAsUtf8(a: string, b: string): number {
+  if (HIGH_UNIT.test(a) || HIGH_UNIT.test(b)) {
+    const x = encoder.encode(a);
+    const y = encoder.encode(b);
+    return compareBytes(x, 0, x.length, y, 0, y.length);
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const HIGH_UNIT = /[\ud800-\uffff]/;
+
 /** One sentence on its way into a segment: its terms and its document (sentences of a document next to each other). */
 export interface TermsOfSentence {
   terms: readonly string[];
@@ -189,18 +205,19 @@ export function* postingsInSteps(sentences: readonly TermsOfSentence[], document
   const docStart = documentSizes ? startsOf(documentSizes, n) : Int32Array.from(docStarts);
 
   // The dictionary sorted by UTF-8 bytes (the order lookups compare in), and provisional ids renumbered to it.
-  const encoded = names.map((t) => encoder.encode(t));
-  yield;
-  const order = names.map((_, i) => i).sort((x, y) => compareBytes(encoded[x]!, 0, encoded[x]!.length, encoded[y]!, 0, encoded[y]!.length));
+  const high = names.map((name) => HIGH_UNIT.test(name));
+  const order = names.map((_, i) => i).sort((x, y) => (high[x] || high[y] ? compareAsUtf8(names[x]!, names[y]!) : names[x]! < names[y]! ? -1 : 1));
   yield;
   const rank = new Int32Array(names.length);
   const termStart = new Int32Array(names.length + 1);
+  let bytes = 0;
+  for (const name of names) bytes += name.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+  const written = new Uint8Array(bytes);
   for (let r = 0; r < order.length; r++) {
     rank[order[r]!] = r;
-    termStart[r + 1] = termStart[r]! + encoded[order[r]!]!.length;
+    termStart[r + 1] = termStart[r]! + encoder.encodeInto(names[order[r]!]!, written.subarray(termStart[r]!)).written;
   }
-  const termBytes = new Uint8Array(termStart[names.length]!);
-  for (let r = 0; r < order.length; r++) termBytes.set(encoded[order[r]!]!, termStart[r]!);
+  const termBytes = written.slice(0, termStart[names.length]!);
   yield;
   for (let i = 0; i < sentTerms.length; i++) {
     sentTerms[i] = rank[sentTerms[i]!]!;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LUCENE_BM25_OPTIONS, SentenceIndex } from "../../src/search/bm25.js";
+import { compareAsUtf8, compareBytes } from "../../src/search/postings.js";
+import { random as seededRandom } from "../seeded-random.js";
 
 // A small corpus, one document per sentence so the neighbour field cannot interfere.
 const sentences = [
@@ -167,5 +169,29 @@ describe("search equals the formula in the file header, computed directly for ev
       expect(hits.map((h) => h.sentence)).toEqual(best.slice(0, 30).map((h) => h.sentence));
     }
     index.exactWorkLimit = undefined;
+  });
+});
+
+describe("the dictionary of a segment, sorted as lookups compare (UTF-8 bytes)", () => {
+  it("orders terms as their UTF-8 bytes do, surrogate pairs, lone surrogates and U+E000–U+FFFF included", () => {
+    const encoder = new TextEncoder();
+    const pool = ["a", "z", "é", "ß", "中", "\uE000", "\uFFFF", "😀", "𝔸", "\uD800", "\uDC00", "\uFFFD", "ab", "a😀"];
+    const random = seededRandom(7);
+    for (let n = 0; n < 5_000; n++) {
+      const make = () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pool[Math.floor(random() * pool.length)]).join("");
+      const [a, b] = [make(), make()];
+      const [x, y] = [encoder.encode(a), encoder.encode(b)];
+      expect(Math.sign(compareAsUtf8(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(Math.sign(compareBytes(x, 0, x.length, y, 0, y.length)));
+    }
+  });
+
+  it("finds every term of sentences written in several scripts", () => {
+    const sentences = ["café 中文 😀 naïve", "\uE000 private 𝔸lpha", "plain ascii words", "ß straße 中"].map((text, document) => ({
+      terms: text.split(" "),
+      document,
+    }));
+    const index = new SentenceIndex(sentences);
+    for (const { terms } of sentences) for (const term of terms) expect(index.hasTerm(term), term).toBe(true);
+    expect(index.hasTerm("absent")).toBe(false);
   });
 });
