@@ -18,7 +18,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { PermissionFlagsBits } from "discord.js";
-import { loadConfig } from "../src/config.js";
 import { Library } from "../src/corpus/library.js";
 import { startBot } from "../src/discord/bot.js";
 import { ERROR_NOTICE } from "../src/discord/format.js";
@@ -28,6 +27,7 @@ import { startDiscordStandIn, type RecordedRequest } from "../test/discord-stand
 import { loadSeed } from "./data.js";
 import { HarbourLedger, judgeAnswer, pick, seededRandom, shipExcerpts, shipQuestions, type LedgerState, type ShipExcerpt } from "./harbour-ledger.js";
 import { percentile } from "./scoring.js";
+import { botConfigFor } from "../test/discord-stand-in/bot-config.js";
 
 export interface LoadOptions {
   /** Refreshes in sequence (each after the previous one's reply). */
@@ -153,15 +153,7 @@ export async function runDiscordLoad(options: LoadOptions): Promise<LoadResult> 
   const standIn = await startDiscordStandIn({ interactionDeadlineMs: INTERACTION_DEADLINE_MS });
   const botProblems: string[] = [];
   const logger = createLogger({ level: "warn" }, { write: (line: string) => void botProblems.push(line.trim()) });
-  const config = {
-    ...loadConfig({}),
-    discordToken: standIn.token,
-    discordApiUrl: standIn.apiUrl,
-    discordApplicationId: standIn.applicationId,
-    discordGuildId: standIn.guildId,
-    cooldownSeconds: 0,
-    databasePath: join(dir, "lookout.db"),
-  };
+  const config = botConfigFor(standIn, { discordApplicationId: standIn.applicationId, discordGuildId: standIn.guildId, databasePath: join(dir, "lookout.db") });
   // What `npm run register` does, so the stand-in delivers /refresh to moderators only, as Discord would.
   await registerCommands({ token: standIn.token, apiUrl: standIn.apiUrl, applicationId: standIn.applicationId, guildId: standIn.guildId, moderatorRoleIds: [] });
   const bot = await startBot(config, library, logger);

@@ -15,7 +15,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ApplicationCommandOptionType, PermissionFlagsBits } from "discord.js";
-import { loadConfig } from "../src/config.js";
 import { Library } from "../src/corpus/library.js";
 import { startBot, type BotHandle } from "../src/discord/bot.js";
 import { createLogger } from "../src/log.js";
@@ -25,6 +24,7 @@ import { defaultFixtureIds } from "../test/discord-stand-in/payloads.js";
 import { loadSeed } from "./data.js";
 import { loadTable, runDiscordLoad, summarize, type LoadOptions } from "./discord-load.js";
 import { percentile } from "./scoring.js";
+import { botConfigFor } from "../test/discord-stand-in/bot-config.js";
 
 const { values } = parseArgs({
   options: {
@@ -70,7 +70,7 @@ const ADMIN = { userId: "300000000000000001", memberPermissions: PermissionFlags
 
 async function startOn(databasePath: string): Promise<{ standIn: DiscordStandIn; bot: BotHandle }> {
   const standIn = await startDiscordStandIn();
-  const config = { ...loadConfig({}), discordToken: standIn.token, discordApiUrl: standIn.apiUrl, cooldownSeconds: 0, databasePath };
+  const config = botConfigFor(standIn, { databasePath });
   // Buttons are clicked far faster than any person would: no rate limit here.
   const bot = await startBot(config, library, createLogger({ level: "silent" }), { buttonLimit: { max: 1_000_000, windowMs: 1000 } });
   return { standIn, bot };

@@ -27,6 +27,7 @@ import {
   type DiscordStandInOptions,
   type RecordedRequest,
 } from "../discord-stand-in/index.js";
+import { botConfigFor } from "../discord-stand-in/bot-config.js";
 
 const CORPUS = join(import.meta.dirname, "../../corpus");
 const TITLES = JSON.parse(readFileSync(join(CORPUS, "sources.json"), "utf8")) as Record<string, { title: string }>;
@@ -77,16 +78,11 @@ async function setup(
   } = {},
 ): Promise<{ standIn: DiscordStandIn; bot: BotHandle }> {
   standIn = await startDiscordStandIn(options.standIn);
-  const config: Config = {
-    ...loadConfig({}),
-    discordToken: standIn.token,
-    discordApiUrl: standIn.apiUrl,
+  const config = botConfigFor(standIn, {
     discordApplicationId: standIn.applicationId,
     discordGuildId: standIn.guildId,
-    cooldownSeconds: 0,
-    databasePath: ":memory:",
     ...(typeof options.config === "function" ? options.config(standIn) : options.config),
-  };
+  });
   // What `npm run register` does with this config, so the stand-in offers each command as Discord would.
   if (options.register !== false) {
     await registerCommands({

@@ -16,7 +16,7 @@ import {
   PermissionFlagsBits,
 } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig, type Config } from "../../src/config.js";
+import type { Config } from "../../src/config.js";
 import { Library } from "../../src/corpus/library.js";
 import { startBot, type BotHandle, type StartBotOptions } from "../../src/discord/bot.js";
 import { decodeButtonId } from "../../src/discord/custom-id.js";
@@ -24,6 +24,7 @@ import { limitViolations } from "../../src/discord/payload.js";
 import { createLogger } from "../../src/log.js";
 import { DAY_MS, Store } from "../../src/store/store.js";
 import { startDiscordStandIn, type ActorOptions, type DiscordStandIn, type RecordedRequest, type SlashOptionsInput } from "../discord-stand-in/index.js";
+import { botConfigFor } from "../discord-stand-in/bot-config.js";
 
 const CORPUS = join(import.meta.dirname, "../../corpus");
 const CALLBACK = "/interactions/:interactionId/:token/callback";
@@ -65,7 +66,7 @@ async function start(path: string, config: Partial<Config> = {}, options: StartB
   const s = standIn;
   logLines = [];
   const logger = createLogger({ level: "debug" }, { write: (line: string) => void logLines.push(line) });
-  const started = (bot = await startBot({ ...loadConfig({}), discordToken: s.token, discordApiUrl: s.apiUrl, cooldownSeconds: 0, databasePath: path, ...config }, shipped, logger, {
+  const started = (bot = await startBot(botConfigFor(s, { databasePath: path, ...config }), shipped, logger, {
     readyTimeoutMs: 5000,
     store: { flushMs: 10 },
     ...options,

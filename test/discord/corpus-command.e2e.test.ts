@@ -8,13 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApplicationCommandOptionType, InteractionResponseType, MessageFlags, PermissionFlagsBits } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig, type Config } from "../../src/config.js";
+import type { Config } from "../../src/config.js";
 import { formatBytes } from "../../src/core/describe.js";
 import { Library } from "../../src/corpus/library.js";
 import { startBot, type BotHandle } from "../../src/discord/bot.js";
 import { allCommandDefinitions } from "../../src/discord/commands/index.js";
 import { createLogger } from "../../src/log.js";
 import { CommandNotDeliveredError, startDiscordStandIn, type ActorOptions, type DiscordStandIn, type RecordedRequest, type SlashOptionsInput, type UploadOptions } from "../discord-stand-in/index.js";
+import { botConfigFor } from "../discord-stand-in/bot-config.js";
 
 const EDIT_ORIGINAL = "/webhooks/:applicationId/:token/messages/:messageId";
 const CHANNEL_MESSAGES = "/channels/:channelId/messages";
@@ -63,7 +64,7 @@ async function setup(config: Partial<Config> = {}): Promise<Setup> {
   const logger = createLogger({ level: "debug" }, { write: (line: string) => void logLines.push(line) });
   const modLogChannelId = s.channelIds[1]!;
   const bot = await startBot(
-    { ...loadConfig({}), discordToken: s.token, discordApiUrl: s.apiUrl, cooldownSeconds: 0, databasePath: ":memory:", corpusDir, cacheDir, maxUploadBytes: 4096, modLogChannelId, ...config },
+    botConfigFor(s, { corpusDir, cacheDir, maxUploadBytes: 4096, modLogChannelId, ...config }),
     library,
     logger,
     { readyTimeoutMs: 5000 },

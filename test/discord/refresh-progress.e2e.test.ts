@@ -9,12 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApplicationCommandOptionType, InteractionResponseType, PermissionFlagsBits } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
 import { Library } from "../../src/corpus/library.js";
 import { startBot } from "../../src/discord/bot.js";
 import { createLogger } from "../../src/log.js";
 import { generatedDocument } from "../generated-text.js";
 import { snowflake, startDiscordStandIn, type ActorOptions, type DiscordStandIn, type RecordedRequest } from "../discord-stand-in/index.js";
+import { botConfigFor } from "../discord-stand-in/bot-config.js";
 
 const EDIT_ORIGINAL = "/webhooks/:applicationId/:token/messages/:messageId";
 const MOD: ActorOptions = { userId: "300000000000000001", memberPermissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.SendMessages };
@@ -38,7 +38,7 @@ async function setup() {
   teardown.push(() => s.close());
   const logLines: string[] = [];
   const logger = createLogger({ level: "debug" }, { write: (line: string) => void logLines.push(line) });
-  const config = { ...loadConfig({}), discordToken: s.token, discordApiUrl: s.apiUrl, cooldownSeconds: 0, databasePath: ":memory:", corpusDir, cacheDir, maxUploadBytes: 4096 };
+  const config = botConfigFor(s, { corpusDir, cacheDir, maxUploadBytes: 4096 });
   const bot = await startBot(config, library, logger, { readyTimeoutMs: 5000, progressEditMs: 50 });
   teardown.push(() => bot.stop());
   return { s, corpusDir, logLines };
