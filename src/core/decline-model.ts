@@ -11,6 +11,7 @@ export const DECLINE_MODEL: DeclineModel = {
     "relevanceKnown",
     "missingShare",
     "coverage",
+    "salientCoverage",
     "typeMissing"
   ],
   "mean": [
@@ -18,6 +19,7 @@ export const DECLINE_MODEL: DeclineModel = {
     0.690241,
     0.268675,
     0.646572,
+    0.404894,
     0.0418013
   ],
   "scale": [
@@ -25,16 +27,18 @@ export const DECLINE_MODEL: DeclineModel = {
     0.271273,
     0.298746,
     0.264595,
+    0.341863,
     0.200135
   ],
   "weights": [
-    2.86142,
-    0.401955,
-    -1.55227,
-    0.281748,
-    -0.135359
+    2.40867,
+    0.587273,
+    -1.07334,
+    -0.164423,
+    0.91985,
+    -0.136936
   ],
-  "bias": -1.34629,
-  "declineBelow": 0.0763532,
-  "confidentFrom": 0.50343
+  "bias": -1.26696,
+  "declineBelow": 0.0730908,
+  "confidentFrom": 0.510156
 };

@@ -10,6 +10,9 @@
  *   question is about something else;
  * - coverage: the share of the question's known weight found around the best sentence (itself and its
  *   neighbours), so that one lucky rare word does not make an answer;
+ * - salientCoverage: the same share where each word also weighs by how rare it is in English, and a missing
+ *   word counts too: the words that say what a question is about ("Moscow", "Luther", "network") must be
+ *   found, while everyday ones ("get", "talk", "take place") are often worded otherwise in the answer;
  * - typeMissing: a "when" or "how many" question whose best three sentences hold no date or number.
  *
  * Each signal alone, used as a gate, refuses answerable questions; combined, they separate far-away
@@ -20,7 +23,7 @@ import { englishFrequency } from "../text/english.js";
 import { termsOf } from "../text/analyser.js";
 import { answerTypeOf, holdsAnswerType } from "./answer-type.js";
 
-export const EVIDENCE_FEATURES = ["relevance", "relevanceKnown", "missingShare", "coverage", "typeMissing"] as const;
+export const EVIDENCE_FEATURES = ["relevance", "relevanceKnown", "missingShare", "coverage", "salientCoverage", "typeMissing"] as const;
 export type Evidence = Record<(typeof EVIDENCE_FEATURES)[number], number>;
 
 /** A fitted logistic model over Evidence, with the two probabilities that bound the middle band. */
@@ -91,7 +94,13 @@ export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documen
     }
   }
   let covered = 0;
-  for (const term of known) if (window.has(term)) covered += index.idf(term);
+  let salientKnown = 0;
+  let salientCovered = 0;
+  for (const term of known) {
+    const salience = index.idf(term) * rarityInEnglish(term);
+    salientKnown += salience;
+    if (window.has(term)) (covered += index.idf(term)), (salientCovered += salience);
+  }
   const type = answerTypeOf(ranked.question);
   const questionTerms = new Set(ranked.terms);
   const typeFound = ranked.sentences.slice(0, TYPE_DEPTH).some((s) => holdsAnswerType(type, index.sentenceTerms(s), questionTerms, textOf(s)));
@@ -100,6 +109,7 @@ export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documen
     relevanceKnown: knownWeight > 0 ? ranked.bestScore / knownWeight : 0,
     missingShare: knownWeight + missingRareWeight > 0 ? missingRareWeight / (knownWeight + missingRareWeight) : 0,
     coverage: knownWeight > 0 ? covered / knownWeight : 0,
+    salientCoverage: salientKnown + missingRareWeight > 0 ? salientCovered / (salientKnown + missingRareWeight) : 0,
     typeMissing: type && !typeFound ? 1 : 0,
   };
 }

@@ -76,6 +76,23 @@ describe("three outcomes: a confident answer, the closest passages labelled as s
     // Same corpus, same known words; only the missing word differs.
     expect(probability("Where does the ferry go to?")).toBeGreaterThan(probability("Where does the ferry hydroplane to?"));
   });
+
+  it("counts the distinctive words of a question found around the best sentence, not its everyday ones", () => {
+    const log = corpus({
+      "keeper.txt": "The lighthouse keeper repaired the lamp.\nThe lamp had been dark for a week.\n",
+      "weather.txt": "People talk about the weather.\nThey talk about it every morning.\nRain came again.\n",
+    });
+    const evidence = (question: string) => log.retrieve(question, 10).evidence!;
+    // "talk" is an everyday word (the answer may say "discussed"): not finding it next to "lighthouse keeper"
+    // costs plain coverage but not the distinctive words' coverage.
+    const keeper = evidence("What did the lighthouse keeper talk about?");
+    expect(keeper.coverage).toBeLessThan(1);
+    expect(keeper.salientCoverage).toBeCloseTo(1, 5);
+    // The other way round: the everyday words are found together, the one that says what it is about is not.
+    const morning = evidence("Do people talk about the lighthouse every morning?");
+    expect(morning.salientCoverage).toBeLessThan(0.5);
+    expect(morning.coverage).toBeGreaterThan(morning.salientCoverage);
+  });
 });
 
 describe("one statement in several sources is one excerpt citing each source", () => {
