@@ -81,6 +81,19 @@ function readJsonl<T>(file: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
+/** A question on a SQuAD article in a person's own words: answerable (with gold phrases) or near-domain. */
+export interface RewordedQuestion {
+  article: number;
+  q: string;
+  gold?: string[];
+  near?: boolean;
+}
+
+/** bench/data/reworded-squad.jsonl (see bench/data/README.md). */
+export function loadRewordedSquad(dataDir = DATA_DIR): RewordedQuestion[] {
+  return readJsonl<RewordedQuestion>(join(dataDir, "reworded-squad.jsonl"));
+}
+
 const SEED_ANSWERABLE = ["seed-qa-open.jsonl", "seed-qa-more.jsonl"];
 const SEED_NO_ANSWER = ["seed-noanswer-open.jsonl", "seed-noanswer-more.jsonl"];
 

@@ -1,7 +1,8 @@
 /**
  * Quick, in-process quality check of the engine while tuning (no child processes, no peers):
  * SQuAD Hit@1/Hit@3/MRR@10 of the ranked sentences (a declined question counts as a miss), Hit@1/Hit@3 of the
- * excerpts a user sees (a passage of neighbouring sentences is one excerpt), and the four seed sets on the shipped
+ * excerpts a user sees (a passage of neighbouring sentences is one excerpt), Hit@1/Hit@3 of the sentences for
+ * the reworded SQuAD questions (bench/data/reworded-squad.jsonl), and the four seed sets on the shipped
  * corpus, with the three-way decision, for the default settings or the ones given as JSON.
  *   npx tsx bench/evaluate.ts                      defaults, BM25 alone
  *   npx tsx bench/evaluate.ts --semantic           with the semantic stage (vectors cached in bench/results/)
@@ -14,12 +15,13 @@ import { Library } from "../src/corpus/library.js";
 import { SemanticStage } from "../src/semantic/stage.js";
 import { startUseLiteEncoder } from "../src/semantic/use-lite.js";
 import { readVectorCache, writeVectorCache } from "./vector-cache.js";
-import { CORPUS_DIR, loadSquad, loadSeedQuestions } from "./data.js";
+import { CORPUS_DIR, loadRewordedSquad, loadSquad, loadSeedQuestions } from "./data.js";
 import { containsAnswer, firstHitRank, hitAt, isSquadHit, mrrAt } from "./scoring.js";
 
 const semantic = process.argv.includes("--semantic");
 const squad = loadSquad();
 const seeds = loadSeedQuestions();
+const reworded = loadRewordedSquad().filter((q) => q.gold);
 const settings = process.argv.slice(2).filter((a) => !a.startsWith("--")).map((a) => JSON.parse(a) as Partial<EngineOptions>);
 
 for (const engine of settings.length ? settings : [{}]) {
@@ -30,6 +32,13 @@ for (const engine of settings.length ? settings : [{}]) {
   for (const q of squad.questions) {
     ranks.push(firstHitRank(await adapter.search(q.question, 10), (id) => isSquadHit(squad.sentences[id]!, q)));
     excerptRanks.push(firstHitRank(await adapter.answer(q.question), (e) => e.doc === q.article && containsAnswer(e.text, q.answers)));
+  }
+
+  // The same articles asked in people's own words (bench/data/reworded-squad.jsonl, answerable ones).
+  const rewordedRanks: Array<number | null> = [];
+  for (const q of reworded) {
+    const asSquad = { article: q.article, answers: q.gold! };
+    rewordedRanks.push(firstHitRank(await adapter.search(q.q, 10), (id) => isSquadHit(squad.sentences[id]!, asSquad)));
   }
 
   const stage = semantic ? new SemanticStage(startUseLiteEncoder()) : undefined;
@@ -49,6 +58,7 @@ for (const engine of settings.length ? settings : [{}]) {
   console.log(
     `${JSON.stringify(engine)}${semantic ? " semantic" : ""}  SQuAD Hit@1 ${hitAt(ranks, 1).toFixed(3)} Hit@3 ${hitAt(ranks, 3).toFixed(3)} MRR@10 ${mrrAt(ranks).toFixed(3)}` +
       ` (excerpts ${hitAt(excerptRanks, 1).toFixed(3)}/${hitAt(excerptRanks, 3).toFixed(3)})` +
+      ` | reworded Hit@1 ${hitAt(rewordedRanks, 1).toFixed(3)} Hit@3 ${hitAt(rewordedRanks, 3).toFixed(3)} (${rewordedRanks.length})` +
       ` | seed Hit@1 ${hitAt(seedRanks, 1).toFixed(3)} Hit@3 ${hitAt(seedRanks, 3).toFixed(3)} (${seedRanks.length}) | ` +
       [...outcomes].sort().map(([k, v]) => `${k} ${v}`).join(", "),
   );

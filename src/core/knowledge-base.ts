@@ -4,6 +4,7 @@
  * index segments (segment.ts) that the change does not touch.
  */
 import { termsOf } from "../text/analyser.js";
+import { isNoEnglishWord } from "../text/english.js";
 import { SentenceIndex, type Bm25Options, type Hit } from "../search/bm25.js";
 import { fuseWithMeaning, SEMANTIC_WEIGHT, type MeaningOfQuestion } from "../search/fusion.js";
 import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.js";
@@ -231,7 +232,8 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
    * together; when any of them has no vector yet, the BM25 order stands.
    */
   retrieve(question: string, limit: number, meaning?: MeaningOfQuestion): Retrieval {
-    const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => this.index.resolve(t));
+    const resolved = new Map<string, string>();
+    const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => resolved.get(t) ?? resolved.set(t, this.index.resolve(t, isNoEnglishWord)).get(t)!);
     let hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
     const order = (sentence: number) => this.order[sentence]!;

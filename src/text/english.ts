@@ -23,3 +23,8 @@ function table(): Map<string, number> {
 export function englishFrequency(term: string): number {
   return table().get(term) ?? 0;
 }
+
+/** A term spoken English never uses: a name, jargon, or a slip of the keyboard ("elwood" for Ellwood). */
+export function isNoEnglishWord(term: string): boolean {
+  return englishFrequency(term) === 0;
+}

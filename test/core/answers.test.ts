@@ -77,6 +77,17 @@ describe("three outcomes: a confident answer, the closest passages labelled as s
     expect(probability("Where does the ferry go to?")).toBeGreaterThan(probability("Where does the ferry hydroplane to?"));
   });
 
+  it("reads a word English does not have, one slip of the keyboard from a word of the documents, as that word", () => {
+    // "lighthuose" (two letters swapped) and "musuem" are no English words: the lighthouse museum is meant.
+    const answer = kb.ask("Where is the lighthuose musuem?");
+    expect(answer).toMatchObject({ answered: true, confidence: "high" });
+    expect(answer.excerpts[0]?.text).toBe("The lighthouse museum is on the north cliff.");
+    expect(kb.retrieve("where is the lighthuose musuem", 10).terms).toEqual(["lighthous", "museum"]);
+    // A real English word one letter from a corpus word is taken as written: "berry" is not a "ferry".
+    expect(kb.retrieve("When does the berry leave?", 10).terms).toContain("berri");
+    expect(kb.ask("When does the berry leave?")).toMatchObject({ answered: false, reason: "no-match" });
+  });
+
   it("counts the distinctive words of a question found around the best sentence, not its everyday ones", () => {
     const log = corpus({
       "keeper.txt": "The lighthouse keeper repaired the lamp.\nThe lamp had been dark for a week.\n",

@@ -17,13 +17,13 @@ beforeAll(() => {
 const declinedShare = (answers: Array<{ answered: boolean }>) => answers.filter((a) => !a.answered).length / answers.length;
 
 describe("declining across corpora", () => {
-  it("declines at least 98.5 % of SQuAD questions asked of the shipped news corpus (measured 98.9 %)", async () => {
+  it("declines at least 99 % of SQuAD questions asked of the shipped news corpus (measured 99.1 %)", async () => {
     const library = await Library.open({ corpusDir: fileURLToPath(new URL("../../corpus", import.meta.url)), maxFileBytes: 5e6, maxQuestionChars: 500 });
     const answers = squad.questions.map((q) => library.current.ask(q.question));
-    expect(declinedShare(answers)).toBeGreaterThanOrEqual(0.985);
+    expect(declinedShare(answers)).toBeGreaterThanOrEqual(0.99);
   });
 
-  it("declines at most 1 % of SQuAD questions asked of their own articles (measured 0.8 %)", () => {
+  it("declines at most 1 % of SQuAD questions asked of their own articles (measured 0.7 %)", () => {
     const kb = knowledgeBaseOf(squad.sentences);
     const answers = squad.questions.map((q) => kb.ask(q.question));
     expect(declinedShare(answers)).toBeLessThanOrEqual(0.01);
