@@ -4,7 +4,8 @@
  * Deliberately shorter than wink-nlp's own list: measured on the SQuAD data (shared/RESEARCH.md),
  * wink's list drops words that questions hinge on ("first", "three", "last", "name", "most"),
  * and this list scores better (Hit@1 +0.010). Question words are here too: they say what kind
- * of answer is wanted, not what it is about.
+ * of answer is wanted, not what it is about. So is chat spelling without apostrophes ("whats", "dont",
+ * which wink-nlp splits into "do" + "nt", "im", "u"): it is how questions are typed on Discord.
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   `a an the and or nor but if then else so than that this these those there here
@@ -22,5 +23,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
    can't won't don't isn't aren't wasn't weren't hasn't haven't hadn't doesn't didn't
    shouldn't wouldn't couldn't mustn't
    one's onto upon via per
+   whats whos hows wheres whens whys thats theres heres im ive id youre theyre
+   dont doesnt didnt isnt arent wasnt werent cant wont shouldnt wouldnt couldnt hasnt havent hadnt nt ca wo
+   i'm y'all ai u ur pls plz
    etc ie eg`.split(/\s+/).filter(Boolean),
 );

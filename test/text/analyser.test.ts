@@ -10,6 +10,11 @@ describe("term analysis", () => {
     expect(termsOf("MP3 players of the mid-1930s")).toEqual(["mp3", "player", "mid-1930"]);
   });
 
+  it("reads chat spelling without apostrophes like the spelling with them", () => {
+    expect(termsOf("whats the range, dont they know? im asking")).toEqual(termsOf("What's the range, don't they know? I'm asking"));
+    expect(termsOf("whos in charge, cant u say")).toEqual(["charg", "say"]);
+  });
+
   it("treats curly and straight quotes alike", () => {
     expect(termsOf("the “chance hit” wasn’t")).toEqual(termsOf('the "chance hit" wasn\'t'));
   });
