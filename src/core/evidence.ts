@@ -66,6 +66,17 @@ const REQUEST_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 
+/**
+ * The question's terms without the request that opens it ("Tell me about the bridge", "Explain the leak"): an
+ * opening imperative frames the question and is no search term, while the same word later in the question can
+ * be its subject ("What did Hanning tell Bild?").
+ */
+export function withoutOpeningRequest(terms: readonly string[]): readonly string[] {
+  let start = 0;
+  while (start < terms.length - 1 && REQUEST_WORDS.has(terms[start]!)) start++;
+  return start === 0 ? terms : terms.slice(start);
+}
+
 /** How many of the best sentences are searched for the wanted answer type. */
 const TYPE_DEPTH = 3;
 

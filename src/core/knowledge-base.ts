@@ -11,7 +11,7 @@ import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.
 import { composeExcerpts } from "./compose.js";
 import type { KnowledgeBase } from "./contracts.js";
 import { DECLINE_MODEL } from "./decline-model.js";
-import { evidenceOf, outcomeOf, probabilityOf, type DeclineModel, type Evidence } from "./evidence.js";
+import { evidenceOf, outcomeOf, probabilityOf, withoutOpeningRequest, type DeclineModel, type Evidence } from "./evidence.js";
 import type { BuildProgress, ProgressListener } from "./progress.js";
 import { progressReporter } from "./progress-reporter.js";
 import { CorpusSegment } from "./segment.js";
@@ -233,7 +233,8 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
    */
   retrieve(question: string, limit: number, meaning?: MeaningOfQuestion): Retrieval {
     const resolved = new Map<string, string>();
-    const terms = termsOf(question.slice(0, this.options.maxQuestionChars)).map((t) => resolved.get(t) ?? resolved.set(t, this.index.resolve(t, isNoEnglishWord)).get(t)!);
+    const asked = termsOf(question.slice(0, this.options.maxQuestionChars));
+    const terms = withoutOpeningRequest(asked).map((t) => resolved.get(t) ?? resolved.set(t, this.index.resolve(t, isNoEnglishWord)).get(t)!);
     let hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
     const order = (sentence: number) => this.order[sentence]!;

@@ -77,6 +77,12 @@ describe("three outcomes: a confident answer, the closest passages labelled as s
     expect(probability("Where does the ferry go to?")).toBeGreaterThan(probability("Where does the ferry hydroplane to?"));
   });
 
+  it("does not search for the request that opens a question, but does for the same word inside it", () => {
+    const guided = corpus({ ...texts, "guides.txt": "Guides tell stories about the lamps.\nThe tour takes an hour.\n" });
+    expect(guided.ask("Tell me about the museum lamps").excerpts[0]?.text).toMatch(/^The museum shows old lamps/);
+    expect(guided.ask("What do the guides tell about the lamps?").excerpts[0]?.text).toMatch(/^Guides tell stories about the lamps/);
+  });
+
   it("reads a word English does not have, one slip of the keyboard from a word of the documents, as that word", () => {
     // "lighthuose" (two letters swapped) and "musuem" are no English words: the lighthouse museum is meant.
     const answer = kb.ask("Where is the lighthuose musuem?");
