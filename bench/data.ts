@@ -94,6 +94,14 @@ export function loadRewordedSquad(dataDir = DATA_DIR): RewordedQuestion[] {
   return readJsonl<RewordedQuestion>(join(dataDir, "reworded-squad.jsonl"));
 }
 
+/**
+ * The shipped corpus asked in people's own words (bench/data/README.md): a check written blind to the seed sets,
+ * in the seed sets' format (answerable with gold phrases, then off-corpus ones).
+ */
+export function loadRewordedNews(dataDir = DATA_DIR): SeedQuestion[] {
+  return ["reworded-news-qa.jsonl", "reworded-news-noanswer.jsonl"].flatMap((f) => readJsonl<SeedQuestion>(join(dataDir, f)));
+}
+
 const SEED_ANSWERABLE = ["seed-qa-open.jsonl", "seed-qa-more.jsonl"];
 const SEED_NO_ANSWER = ["seed-noanswer-open.jsonl", "seed-noanswer-more.jsonl"];
 
