@@ -31,8 +31,11 @@ const NUMBER_WORDS: ReadonlySet<string> = new Set(
   ),
 );
 
-/** Digits with separators and at least one digit (two tests: one regex with both backtracks), or a number word. */
-const isNumber = (term: string) => NUMBER_WORDS.has(term) || (/^[\d.,:/-]+$/.test(term) && /\d/.test(term));
+/**
+ * Digits with separators and at least one digit (two tests: one regex with both backtracks), a number with its
+ * unit written on ("500km", "150m", "5bn"), or a number word.
+ */
+const isNumber = (term: string) => NUMBER_WORDS.has(term) || (/^[\d.,:/-]+$/.test(term) && /\d/.test(term)) || /^\d[\d.,]*[a-z]{1,3}$/.test(term);
 
 export function answerTypeOf(question: string): AnswerType {
   // Word pairs, not a regular expression: this runs twice for every question.

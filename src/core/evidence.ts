@@ -23,7 +23,7 @@ import { englishFrequency } from "../text/english.js";
 import { termsOf } from "../text/analyser.js";
 import { answerTypeOf, holdsAnswerType } from "./answer-type.js";
 
-export const EVIDENCE_FEATURES = (process.env.EVF ?? "relevance,relevanceKnown,missingShare,coverage,salientCoverage,typeMissing").split(",") as unknown as readonly ["relevance", "relevanceKnown", "missingShare", "coverage", "salientCoverage", "typeMissing", "missingMax", "bestOwnCount", "windowCount"];
+export const EVIDENCE_FEATURES = ["relevance", "relevanceKnown", "missingShare", "coverage", "salientCoverage", "typeMissing"] as const;
 export type Evidence = Record<(typeof EVIDENCE_FEATURES)[number], number>;
 
 /** A fitted logistic model over Evidence, with the two probabilities that bound the middle band. */
@@ -86,14 +86,12 @@ export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documen
   let knownWeight = 0;
   let missingWeight = 0;
   let missingRareWeight = 0;
-  let missingMax = 0;
   const known: string[] = [];
   for (const term of unique) {
     if (!index.hasTerm(term)) {
       if (REQUEST_WORDS.has(term)) continue;
       missingWeight += unknownIdf;
       missingRareWeight += rarityInEnglish(term) * unknownIdf;
-      missingMax = Math.max(missingMax, rarityInEnglish(term));
     } else {
       known.push(term);
       knownWeight += index.idf(term);
@@ -124,10 +122,7 @@ export function evidenceOf(index: SentenceIndex, ranked: RankedQuestion, documen
     coverage: knownWeight > 0 ? covered / knownWeight : 0,
     salientCoverage: salientKnown + missingRareWeight > 0 ? salientCovered / (salientKnown + missingRareWeight) : 0,
     typeMissing: type && !typeFound ? 1 : 0,
-    missingMax,
-    bestOwnCount: best === undefined ? 0 : Math.min(4, new Set(index.sentenceTerms(best).filter((t) => known.includes(t))).size),
-    windowCount: Math.min(4, known.filter((t) => window.has(t)).length),
-  } as Evidence;
+  };
 }
 
 /**

@@ -24,12 +24,15 @@ describe("what kind of answer a question wants, and whether a sentence holds one
     expect(holds("When did the museum open?", "Entry to the museum costs five euros.")).toBe(false);
   });
 
-  it("a quantity question takes numbers in digits or words, hyphenated ones too, but not one the question names", () => {
+  it("a quantity question takes numbers in digits or words, hyphenated or with a unit on, but not one the question names", () => {
     expect(holds("How many officers were on the call?", "All four officers were on the call.")).toBe(true);
     expect(holds("How long did the event last?", "The two-day event was bugged.")).toBe(true);
     expect(holds("How long ago did the meeting take place?", "The meeting took place a fortnight ago.")).toBe(true);
     expect(holds("How many officers took part?", "The meeting took place a fortnight ago.")).toBe(false);
     expect(holds("How many of the 500 missiles?", "Of the 500 missiles, none.")).toBe(false);
     expect(holds("How many officers were on the call?", "The officers were on the call.")).toBe(false);
+    // A unit written on to the number is still a number; a word that starts with letters is not.
+    expect(holds("How far can the missile fly?", "Their 500km range meant they could reach Russia.")).toBe(true);
+    expect(holds("How many players are there?", "MP3 players were sold.")).toBe(false);
   });
 });
