@@ -232,9 +232,14 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
    * together; when any of them has no vector yet, the BM25 order stands.
    */
   retrieve(question: string, limit: number, meaning?: MeaningOfQuestion): Retrieval {
+    // Each distinct word resolved once: a slip of the keyboard is looked for among hundreds of variants.
     const resolved = new Map<string, string>();
-    const asked = termsOf(question.slice(0, this.options.maxQuestionChars));
-    const terms = withoutOpeningRequest(asked).map((t) => resolved.get(t) ?? resolved.set(t, this.index.resolve(t, isNoEnglishWord)).get(t)!);
+    const resolve = (term: string) => {
+      let found = resolved.get(term);
+      if (found === undefined) resolved.set(term, (found = this.index.resolve(term, isNoEnglishWord)));
+      return found;
+    };
+    const terms = withoutOpeningRequest(termsOf(question.slice(0, this.options.maxQuestionChars))).map(resolve);
     let hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
     const order = (sentence: number) => this.order[sentence]!;

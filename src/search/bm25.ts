@@ -193,7 +193,8 @@ export class SentenceIndex {
   /**
    * A query term the index lacks, matched to the longest indexed term that is a prefix of it
    * (at least 5 characters and 60% of it): porter2 stems a word's forms apart at times
-   * ("delivered" → deliv, "delivery" → deliveri). Known terms come back unchanged.
+   * ("delivered" → deliv, "delivery" → deliveri). Failing that, a term `mayBeMisspelt` accepts is matched to the
+   * indexed term one edit away (see oneEditAway). Known terms come back unchanged.
    */
   resolve(term: string, mayBeMisspelt?: (term: string) => boolean): string {
     if (this.hasTerm(term)) return term;
