@@ -10,9 +10,9 @@
  * - every SQuAD question asked of the shipped news corpus (off-corpus, another domain).
  * The seed question sets on the shipped corpus are NOT used for fitting: they are the check on a corpus,
  * a domain and a wording the model never saw, and so are the reworded news questions on the shipped corpus.
- * Nor are the reworded SQuAD questions (bench/data/README.md):
- * fitted on, they cost more on the other pools than they gained (measured 2026-11-29: SQuAD on the news
- * corpus declined 99.1 → 97.8 %, 2 of the 12 far seed questions no longer declined), so they are a check too.
+ * Nor are the reworded SQuAD questions (bench/data/README.md): fitted on, they cost more on the other pools
+ * than they gained (measured 2026-11-29: SQuAD on the news corpus declined 99.1 → 97.8 %, 2 of the 12 far
+ * seed questions no longer declined), so they are a check too.
  *
  * The model: logistic regression on the standardised evidence, each pool weighing the same in total.
  * Thresholds: "declined" below the probability that declines 1 % of the answerable SQuAD questions,
@@ -46,11 +46,8 @@ for (const half of [0, 1]) {
     const own = q.article % 2 === half;
     rows.push({ pool: own ? "SQuAD, own articles" : "SQuAD, other articles", half, answerable: own, evidence: kb.retrieve(q.question, 30).evidence });
   }
-}
-// The same articles asked as people word their questions (bench/data/reworded-squad.jsonl): answerable ones in
-// their own words, and near-domain ones on an article's subject that it does not answer. Shown, not fitted on.
-for (const half of [0, 1]) {
-  const kb = knowledgeBaseOf(squad.sentences.filter((s) => s.doc % 2 === half));
+  // The same articles asked as people word their questions (bench/data/reworded-squad.jsonl): answerable ones in
+  // their own words, and near-domain ones on an article's subject that it does not answer. Shown, not fitted on.
   for (const q of loadRewordedSquad().filter((q) => q.article % 2 === half)) {
     reported.push({ pool: q.gold ? "SQuAD reworded, own articles" : "SQuAD reworded, near-domain", half, answerable: q.gold !== undefined, evidence: kb.retrieve(q.q, 30).evidence });
   }
@@ -94,28 +91,14 @@ function fit(training: Row[]): Omit<DeclineModel, "declineBelow" | "confidentFro
   return { features: [...EVIDENCE_FEATURES], mean, scale, weights, bias };
 }
 
-/** The value below which a share q of the weight lies. */
-function quantile(values: Array<{ value: number; weight: number }>, q: number): number {
-  const sorted = [...values].sort((a, b) => a.value - b.value);
-  const total = sorted.reduce((a, v) => a + v.weight, 0);
-  let below = 0;
-  for (const v of sorted) {
-    below += v.weight;
-    if (below > q * total) return v.value;
-  }
-  return sorted[sorted.length - 1]!.value;
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** Each answerable pool weighs the same in the thresholds, as in the fit. */
 function calibrate(training: Row[]): DeclineModel {
   const model = fit(training);
-  const answerableRows = training.filter((r) => r.answerable);
-  const poolSize = new Map<string, number>();
-  for (const r of answerableRows) poolSize.set(r.pool, (poolSize.get(r.pool) ?? 0) + 1);
-  const answerable = answerableRows.map((r) => ({
-    value: r.evidence ? probabilityOf(r.evidence, { ...model, declineBelow: 0, confidentFrom: 0 }) : 0,
-    weight: 1 / poolSize.get(r.pool)!,
-  }));
+  const answerable = training.filter((r) => r.answerable).map((r) => (r.evidence ? probabilityOf(r.evidence, { ...model, declineBelow: 0, confidentFrom: 0 }) : 0));
   const round = (v: number) => Number(v.toPrecision(6));
   return {
     features: model.features,
