@@ -20,8 +20,8 @@
  */
 import type { SentenceIndex } from "../search/bm25.js";
 import { englishFrequency } from "../text/english.js";
-import { termsOf } from "../text/analyser.js";
 import { answerTypeOf, holdsAnswerType } from "./answer-type.js";
+import { REQUEST_WORDS } from "./question-terms.js";
 
 export const EVIDENCE_FEATURES = ["relevance", "relevanceKnown", "missingShare", "coverage", "salientCoverage", "typeMissing"] as const;
 export type Evidence = Record<(typeof EVIDENCE_FEATURES)[number], number>;
@@ -50,31 +50,6 @@ export interface RankedQuestion {
   sentences: readonly number[];
   /** The best sentence's BM25 score. */
   bestScore: number;
-}
-
-/**
- * Words that frame a request rather than name its subject ("Summarize the investigation", "What do the
- * articles say about Pistorius?", "Explain the leak, please"). When the corpus lacks one, it is not a sign
- * that the question is about something else, so it is left out of the evidence; a corpus that has the word
- * ("the leaked documents") weighs it like any other.
- */
-const REQUEST_WORDS: ReadonlySet<string> = new Set(
-  termsOf(
-    "explain summarize summarise summary describe tell list give show outline elaborate clarify detail details overview " +
-      "info information know mention mentioned article articles document documents doc docs text texts source sources " +
-      "file files corpus anything something everything please thanks thank hi hello hey",
-  ),
-);
-
-/**
- * The question's terms without the request that opens it ("Tell me about the bridge", "Explain the leak"): an
- * opening imperative frames the question and is no search term, while the same word later in the question can
- * be its subject ("What did Hanning tell Bild?").
- */
-export function withoutOpeningRequest(terms: readonly string[]): readonly string[] {
-  let start = 0;
-  while (start < terms.length - 1 && REQUEST_WORDS.has(terms[start]!)) start++;
-  return start === 0 ? terms : terms.slice(start);
 }
 
 /** How many of the best sentences are searched for the wanted answer type. */

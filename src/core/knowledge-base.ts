@@ -3,7 +3,6 @@
  * Built once per corpus version and never changed afterwards; a refresh builds a new one, sharing the
  * index segments (segment.ts) that the change does not touch.
  */
-import { termsOf } from "../text/analyser.js";
 import { isNoEnglishWord } from "../text/english.js";
 import { SentenceIndex, type Bm25Options, type Hit } from "../search/bm25.js";
 import { fuseWithMeaning, SEMANTIC_WEIGHT, type MeaningOfQuestion } from "../search/fusion.js";
@@ -11,7 +10,8 @@ import { ANSWER_TYPE_BOOST, answerTypeOf, holdsAnswerType } from "./answer-type.
 import { composeExcerpts } from "./compose.js";
 import type { KnowledgeBase } from "./contracts.js";
 import { DECLINE_MODEL } from "./decline-model.js";
-import { evidenceOf, outcomeOf, probabilityOf, withoutOpeningRequest, type DeclineModel, type Evidence } from "./evidence.js";
+import { evidenceOf, outcomeOf, probabilityOf, type DeclineModel, type Evidence } from "./evidence.js";
+import { searchTermsOf } from "./question-terms.js";
 import type { BuildProgress, ProgressListener } from "./progress.js";
 import { progressReporter } from "./progress-reporter.js";
 import { CorpusSegment } from "./segment.js";
@@ -239,7 +239,7 @@ export class SentenceKnowledgeBase implements KnowledgeBase {
       if (found === undefined) resolved.set(term, (found = this.index.resolve(term, isNoEnglishWord)));
       return found;
     };
-    const terms = withoutOpeningRequest(termsOf(question.slice(0, this.options.maxQuestionChars))).map(resolve);
+    const terms = searchTermsOf(question.slice(0, this.options.maxQuestionChars)).map(resolve);
     let hits = this.index.search(terms, Math.max(limit, RERANK_DEPTH));
     const type = answerTypeOf(question);
     const order = (sentence: number) => this.order[sentence]!;
