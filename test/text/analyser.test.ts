@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundTokens, MAX_TOKEN_CHARS, splitSentences, termsOf, termsOfMany } from "../../src/text/analyser.js";
+import { boundTokens, highlightRanges, MAX_TOKEN_CHARS, splitSentences, termsOf, termsOfMany } from "../../src/text/analyser.js";
 
 describe("term analysis", () => {
   it("folds case, stems, drops stop words and punctuation, keeps numbers", () => {
@@ -13,6 +13,20 @@ describe("term analysis", () => {
   it("reads chat spelling without apostrophes like the spelling with them", () => {
     expect(termsOf("whats the range, dont they know? im asking")).toEqual(termsOf("What's the range, don't they know? I'm asking"));
     expect(termsOf("whos in charge, cant u say")).toEqual(["charg", "say"]);
+  });
+
+  it("gives a word English spells two ways one term, however the corpus or the question spells it", () => {
+    const british = "The defence minister's programme: he dialled in, travelled 500 kilometres to the centre, organised the colour labelling and analysed the catalogue";
+    const american = "The defense minister's program: he dialed in, traveled 500 kilometers to the center, organized the color labeling and analyzed the catalog";
+    expect(termsOf(american)).toEqual(termsOf(british));
+    // "dial" and "dialled" (porter2 stems them "dial" and "diall"), "fuel" and "fuelled".
+    expect(termsOf("dial dialled dialling fuel fuelled")).toEqual(["dial", "dial", "dial", "fuel", "fuel"]);
+    expect(termsOf("the centred text")).toEqual(termsOf("the centered text"));
+    // Words that only look like a variant stay apart.
+    expect(new Set(termsOf("size prize seize hour tour organ"))).toHaveProperty("size", 6);
+    // Highlights read words the same way: "kilometers" in the question bolds "kilometres" in the text.
+    const text = "It flies 500 kilometres.";
+    expect(highlightRanges(text, new Set(termsOf("kilometers"))).map(([a, b]) => text.slice(a, b))).toEqual(["kilometres"]);
   });
 
   it("treats curly and straight quotes alike", () => {
