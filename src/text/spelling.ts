@@ -56,6 +56,22 @@ const WORDS: ReadonlyMap<string, string> = new Map([
   ["haemorrhage", "hemorrhage"],
   ["diarrhoea", "diarrhea"],
   ["archaeology", "archeology"],
+  // Clipped words, as people write them in chat ("the army's comms", "how many km").
+  ["comms", "communications"],
+  ["govt", "government"],
+  ["dept", "department"],
+  ["convo", "conversation"],
+  ["approx", "approximately"],
+  ["mins", "minutes"],
+  ["hrs", "hours"],
+  ["yrs", "years"],
+  ["secs", "seconds"],
+  ["km", "kilometers"],
+  ["kms", "kilometers"],
+  ["intl", "international"],
+  ["mgmt", "management"],
+  ["pics", "pictures"],
+  ["vids", "videos"],
 ]);
 
 /** The word in its one spelling; most words come back as they are. `word` is lower case. */

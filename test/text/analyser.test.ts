@@ -22,6 +22,8 @@ describe("term analysis", () => {
     // "dial" and "dialled" (porter2 stems them "dial" and "diall"), "fuel" and "fuelled".
     expect(termsOf("dial dialled dialling fuel fuelled")).toEqual(["dial", "dial", "dial", "fuel", "fuel"]);
     expect(termsOf("the centred text")).toEqual(termsOf("the centered text"));
+    // Clipped words as people write them in chat.
+    expect(termsOf("the army's comms, 500 km away")).toEqual(termsOf("the army's communications, 500 kilometres away"));
     // Words that only look like a variant stay apart.
     expect(new Set(termsOf("size prize seize hour tour organ"))).toHaveProperty("size", 6);
     // Highlights read words the same way: "kilometers" in the question bolds "kilometres" in the text.
