@@ -16,7 +16,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
    will would shall should can could may might must ought
    of at by for with about against between into through during before after above below
    to from up down in out on off over under again further once
-   as until while because since unless although though
+   as until while whilst because since unless although though
    all any both each few more other some such no not only own same too very
    just also even ever still yet already
    s t d ll m re ve 's 'll 're 've 'd 'm n't
