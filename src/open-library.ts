@@ -30,9 +30,10 @@ export interface OpenLibraryOptions {
 export async function openLibrary(config: Config, onEvent?: (event: LibraryEvent) => void, options: OpenLibraryOptions = {}): Promise<Library> {
   const corpusDir = options.corpusDir ?? config.corpusDir;
   const vectorFile = path.join(config.cacheDir, "sentence-vectors.bin");
-  // The encoder starts loading first: its worker thread works while this one reads the corpus.
+  // The encoder starts loading first: its worker threads work while this one reads the corpus. Under sharding
+  // the shards are processes side by side already, so each has one worker (one copy of the model).
   const semantic = config.semantic
-    ? new SemanticStage(startUseLiteEncoder(), {
+    ? new SemanticStage(startUseLiteEncoder(config.shard !== undefined ? 1 : undefined), {
         onEvent: (event) => {
           onEvent?.(event);
           // Saved when something new was embedded, so the next start embeds only what changes.

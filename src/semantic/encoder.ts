@@ -5,6 +5,8 @@
  */
 export interface SentenceEncoder {
   readonly dimensions: number;
+  /** How many jobs it runs at once (default 1): the corpus is sent in that many batches at a time. */
+  readonly parallelism?: number;
   /** Vectors for the texts, in order. `urgent` work (a question someone waits for) goes before queued corpus batches. */
   embed(texts: readonly string[], urgent?: boolean): Promise<Float32Array[]>;
   close(): Promise<void>;

@@ -139,8 +139,10 @@ export class SemanticStage {
     for (;;) {
       if (kb !== this.target) (kb = this.target), (cursor = 0);
       if (!kb || !this.encoder || this.failure) return;
+      // A batch per job the encoder runs at once, each small, so a question still waits for at most one batch.
+      const wanted = this.options.batchSize * (this.encoder.parallelism ?? 1);
       const missing: string[] = [];
-      for (; cursor < kb.sentenceCount && missing.length < this.options.batchSize; cursor++) {
+      for (; cursor < kb.sentenceCount && missing.length < wanted; cursor++) {
         const text = kb.sentenceText(cursor);
         if (!this.vectors.has(text) && !missing.includes(text)) missing.push(text);
       }
@@ -150,7 +152,10 @@ export class SemanticStage {
         continue;
       }
       try {
-        const vectors = await this.encoder.embed(missing);
+        const encoder = this.encoder;
+        const batches: string[][] = [];
+        for (let i = 0; i < missing.length; i += this.options.batchSize) batches.push(missing.slice(i, i + this.options.batchSize));
+        const vectors = (await Promise.all(batches.map((batch) => encoder.embed(batch)))).flat();
         missing.forEach((text, i) => this.vectors.set(text, vectors[i]!));
         this.embedded += missing.length;
       } catch (error) {

