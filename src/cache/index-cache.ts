@@ -25,7 +25,7 @@ import { readFlatFile, TEMPORARY_SUFFIX, writeFlatFileInBackground, type FlatFil
  * words, stemming, sentence splitting, furniture rules, the segments' arrays), and every saved index is
  * rebuilt on the next start.
  */
-export const INDEX_VERSION = 5;
+export const INDEX_VERSION = 6;
 
 /** How the cache turns segments into flat records and back, and which documents (id, content hash) each holds. */
 export interface SegmentCodec<S> {

@@ -100,14 +100,16 @@ const WORDS: ReadonlyMap<string, string> = new Map([
 export function oneSpelling(word: string): string {
   const listed = WORDS.get(word);
   if (listed !== undefined) return listed;
-  // Cheap checks first: nearly every word skips every regex.
-  if (word.includes("iz")) return word.replace(IZE, "$1is$2");
-  if (word.includes("yz")) return word.replace(YZE, "$1ys$2");
-  if (word.includes("our")) return word.replace(OUR, "$1or");
-  if (word.endsWith("re") || word.endsWith("res") || word.endsWith("red")) return word.replace(RE, (_, root: string, end = "") => `${root}er${end === "d" ? "ed" : end}`);
-  if (word.includes("ence")) return word.replace(ENCE, "$1s$2");
-  if (word.includes("ogue")) return word.replace(OGUE, "$1og$2");
-  return word;
+  // Each rule in turn, so that a word two rules touch gets both ("colourized" → "colorised"). Cheap checks
+  // first: nearly every word skips every regex.
+  let one = word;
+  if (one.includes("our")) one = one.replace(OUR, "$1or");
+  if (one.includes("iz")) one = one.replace(IZE, "$1is$2");
+  if (one.includes("yz")) one = one.replace(YZE, "$1ys$2");
+  if (one.endsWith("re") || one.endsWith("res") || one.endsWith("red")) one = one.replace(RE, (_, root: string, end = "") => `${root}er${end === "d" ? "ed" : end}`);
+  if (one.includes("ence")) one = one.replace(ENCE, "$1s$2");
+  if (one.includes("ogue")) one = one.replace(OGUE, "$1og$2");
+  return one;
 }
 
 /**

@@ -22,6 +22,8 @@ describe("term analysis", () => {
     // "dial" and "dialled" (porter2 stems them "dial" and "diall"), "fuel" and "fuelled".
     expect(termsOf("dial dialled dialling fuel fuelled")).toEqual(["dial", "dial", "dial", "fuel", "fuel"]);
     expect(termsOf("the centred text")).toEqual(termsOf("the centered text"));
+    // A word two rules touch gets both.
+    expect(termsOf("colourized neighbourised")).toEqual(termsOf("colorised neighborized"));
     expect(termsOf("they learnt to practise whilst the aeroplane burnt")).toEqual(termsOf("they learned to practice while the airplane burned"));
     // Clipped words as people write them in chat.
     expect(termsOf("the army's comms, 500 km away")).toEqual(termsOf("the army's communications, 500 kilometres away"));
